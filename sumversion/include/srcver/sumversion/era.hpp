@@ -1,0 +1,89 @@
+#pragma once
+// Kernel eras of modpost's srcversion behaviour (spec/kbuild-srcversion.md, section 2), as one explicit setting.
+//
+// The era decides every rule that differs between kernels: where the object list is read from and in which format,
+// how `.cmd` lines are read and trimmed, whether `source_` lines exist, whether `.a` entries are skipped, how files
+// are read (mmap with NUL bytes hashed, or read and cut at the first NUL), and whether a missing file kills only the
+// srcversion or the whole modpost run.
+
+#include <llvm/Support/Error.h>
+
+#include <optional>
+#include <string_view>
+
+namespace srcver::sumversion {
+
+enum class Era {
+  e1, // <= 2.6.18: no source_ line, no .a skip; old line reader; files mmapped
+  e2, // 2.6.2x..2.6.32: as e1, but `.a` entries are skipped
+  e3, // (by 3.4)..5.2: as e2, with `source_` lines
+  e4, // 5.3..5.7: as e3; the object list moved to <modpath>.mod
+  e5, // 5.8..trim fix (trim regression): indented deps are never hashed; files read and cut at the first NUL;
+      // a missing file makes modpost fail
+  e6, // v6.8+ and stable backports of the trim fix (5.10.210+, 5.15.149+, 6.1.79+, 6.6.18+, 6.7.6+)
+  e7, // v6.13+ (7.x): modpost as e6; for M= builds Kbuild writes `./x.o` entries and relative deps
+};
+
+// How the object list of a module is found and split (spec 3). It changes at 5.3 and 5.19, inside eras e5 and e6,
+// so it is the second half of the era setting.
+enum class ModFormat {
+  f1, // $MODVERDIR/<basename>.mod, objects on line 2, separated by spaces (<= 5.2)
+  f2, // <modpath>.mod, objects on line 1, separated by spaces (5.3..5.18)
+  f3, // <modpath>.mod, one object per line, empty lines skipped (5.19+)
+};
+
+// The one explicit setting that selects modpost's behaviour: an era and the object-list format.
+// Spelled "E6" when the format is the era's only or usual one, "E5/F2" otherwise.
+struct EraSetting {
+  Era era;
+  ModFormat mod_format;
+  friend bool operator==(const EraSetting& a, const EraSetting& b) {
+    return a.era == b.era && a.mod_format == b.mod_format;
+  }
+};
+
+// The concrete rules of one era. Derived from Era by rules_for(); kept as data so tests can state them.
+struct EraRules {
+  EraSetting setting;
+  ModFormat mod_format;
+  bool has_source_line;   // `source_<target> := <file>` lines are hashed (e3+)
+  bool skips_static_libs; // `.mod` entries ending in ".a" are skipped (e2+)
+  bool old_line_reader;   // get_next_line: trims, drops blank lines, 4095-byte limit, drops last line without LF
+  bool trims_lines;       // leading isspace bytes removed before the prefix tests (all but e5)
+  bool reads_whole_file;  // read + NUL-terminate: content ends at the first NUL, empty file fine (e5+);
+                          // otherwise mmap: NULs hashed, an empty file cannot be mapped (no srcversion)
+  bool missing_is_fatal;  // a missing file makes modpost itself fail (e5+); else only this module has none
+};
+
+EraRules rules_for(EraSetting setting);
+
+// A kernel's VERSION.PATCHLEVEL.SUBLEVEL (from its Makefile; a distribution's release string is not enough:
+// Debian's "6.1.0-56-amd64" is 6.1.192).
+struct KernelVersion {
+  unsigned major = 0;
+  unsigned minor = 0;
+  unsigned patch = 0;
+
+  friend bool operator<(const KernelVersion& a, const KernelVersion& b) {
+    if (a.major != b.major) return a.major < b.major;
+    if (a.minor != b.minor) return a.minor < b.minor;
+    return a.patch < b.patch;
+  }
+  friend bool operator==(const KernelVersion& a, const KernelVersion& b) {
+    return a.major == b.major && a.minor == b.minor && a.patch == b.patch;
+  }
+};
+
+// "6.1.192" or "6.1" (patch 0). Anything else is a usage error.
+llvm::Expected<KernelVersion> parse_kernel_version(std::string_view text);
+
+// The era of a kernel version, with the stable-branch fix points of the 5.8 trim regression. Versions in a window
+// whose boundary is not pinned (see the implementation) are an error of category cannot_predict that asks for --era.
+llvm::Expected<EraSetting> era_for_version(KernelVersion version);
+
+// "E1".."E7", optionally with "/F1".."/F3" (case-insensitive). The format defaults to the era's usual one
+// (E1-E3: F1, E4: F2, E6, E7: F3); "E5" alone is refused because 5.8-5.18 and 5.19+ differ (E5/F2, E5/F3).
+llvm::Expected<EraSetting> parse_era(std::string_view text);
+std::string era_name(EraSetting setting);
+
+} // namespace srcver::sumversion

@@ -1,0 +1,123 @@
+#include <srcver/sumversion/era.hpp>
+#include <srcver/sumversion/error.hpp>
+
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/ADT/StringRef.h>
+
+namespace srcver::sumversion {
+namespace {
+
+// First stable release of each branch that carries the backport of the trim fix 5d9a16b2a4d9 (mainline v6.8).
+// Branches between 5.8 and 6.7 that are not listed ended before the fix and stay e5.
+struct TrimFixPoint {
+  unsigned major, minor, first_fixed_patch;
+};
+constexpr TrimFixPoint k_trim_fix_points[] = {
+    {5, 10, 210}, {5, 15, 149}, {6, 1, 79}, {6, 6, 18}, {6, 7, 6},
+};
+
+ModFormat mod_format_for_version(KernelVersion v) {
+  if (v < KernelVersion{5, 3, 0}) return ModFormat::f1;
+  if (v < KernelVersion{5, 19, 0}) return ModFormat::f2;
+  return ModFormat::f3;
+}
+
+} // namespace
+
+EraRules rules_for(EraSetting setting) {
+  const Era era = setting.era;
+  EraRules rules{};
+  rules.setting = setting;
+  rules.mod_format = setting.mod_format;
+  rules.has_source_line = era >= Era::e3;
+  rules.skips_static_libs = era >= Era::e2;
+  rules.old_line_reader = era <= Era::e4;
+  rules.trims_lines = era != Era::e5;
+  rules.reads_whole_file = era >= Era::e5;
+  rules.missing_is_fatal = era >= Era::e5;
+  return rules;
+}
+
+llvm::Expected<KernelVersion> parse_kernel_version(std::string_view text) {
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  llvm::StringRef(text.data(), text.size()).split(parts, '.');
+  KernelVersion v;
+  unsigned* fields[] = {&v.major, &v.minor, &v.patch};
+  if (parts.size() < 2 || parts.size() > 3) {
+    return make_error(ErrorCategory::usage, "kernel version '" + std::string(text) + "' is not X.Y or X.Y.Z");
+  }
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].empty() || parts[i].getAsInteger(10, *fields[i])) {
+      return make_error(ErrorCategory::usage, "kernel version '" + std::string(text) + "' is not X.Y or X.Y.Z");
+    }
+  }
+  return v;
+}
+
+llvm::Expected<EraSetting> era_for_version(KernelVersion v) {
+  auto unpinned = [&](const char* what) -> llvm::Error {
+    return make_error(ErrorCategory::cannot_predict,
+                      "kernel " + std::to_string(v.major) + "." + std::to_string(v.minor) + "." +
+                          std::to_string(v.patch) + " lies where " + what +
+                          " is not pinned to a release; pass --era");
+  };
+  const ModFormat format = mod_format_for_version(v);
+  if (v < KernelVersion{2, 6, 19}) return EraSetting{Era::e1, format};
+  if (v < KernelVersion{2, 6, 32}) return unpinned("the skipping of .a entries (E1/E2)");
+  if (v < KernelVersion{2, 6, 33}) return EraSetting{Era::e2, format};
+  if (v < KernelVersion{3, 4, 0}) return unpinned("the start of source_ lines (E2/E3)");
+  if (v < KernelVersion{5, 3, 0}) return EraSetting{Era::e3, format};
+  if (v < KernelVersion{5, 8, 0}) return EraSetting{Era::e4, format};
+  if (v < KernelVersion{6, 8, 0}) {
+    for (const auto& fix : k_trim_fix_points) {
+      if (v.major == fix.major && v.minor == fix.minor && v.patch >= fix.first_fixed_patch) {
+        return EraSetting{Era::e6, format};
+      }
+    }
+    return EraSetting{Era::e5, format};
+  }
+  if (v < KernelVersion{6, 13, 0}) return EraSetting{Era::e6, format};
+  return EraSetting{Era::e7, format};
+}
+
+llvm::Expected<EraSetting> parse_era(std::string_view text) {
+  const llvm::StringRef all(text.data(), text.size());
+  auto [era_text, format_text] = all.split('/');
+  auto bad = [&]() {
+    return make_error(ErrorCategory::usage,
+                      "era '" + all.str() + "' is not one of E1, E2, E3, E4, E5/F2, E5/F3, E6, E6/F2, E7");
+  };
+  if (era_text.size() != 2 || llvm::toLower(era_text[0]) != 'e' || era_text[1] < '1' || era_text[1] > '7') {
+    return bad();
+  }
+  const auto era = static_cast<Era>(era_text[1] - '1');
+  std::optional<ModFormat> format;
+  if (!format_text.empty()) {
+    if (format_text.size() != 2 || llvm::toLower(format_text[0]) != 'f' || format_text[1] < '1' ||
+        format_text[1] > '3') {
+      return bad();
+    }
+    format = static_cast<ModFormat>(format_text[1] - '1');
+  } else {
+    switch (era) {
+    case Era::e1: case Era::e2: case Era::e3: format = ModFormat::f1; break;
+    case Era::e4: format = ModFormat::f2; break;
+    case Era::e5:
+      return make_error(ErrorCategory::usage,
+                        "era E5 spans two .mod formats: say E5/F2 (5.8-5.18) or E5/F3 (5.19 up to the trim fix)");
+    case Era::e6: case Era::e7: format = ModFormat::f3; break;
+    }
+  }
+  return EraSetting{era, *format};
+}
+
+std::string era_name(EraSetting setting) {
+  std::string name = "E" + std::to_string(static_cast<int>(setting.era) + 1);
+  const bool usual = (setting.era <= Era::e3 && setting.mod_format == ModFormat::f1) ||
+                     (setting.era == Era::e4 && setting.mod_format == ModFormat::f2) ||
+                     (setting.era >= Era::e6 && setting.mod_format == ModFormat::f3);
+  if (!usual) name += "/F" + std::to_string(static_cast<int>(setting.mod_format) + 1);
+  return name;
+}
+
+} // namespace srcver::sumversion

@@ -1,0 +1,87 @@
+#include <srcver/sumversion/filter.hpp>
+#include <srcver/sumversion/md4.hpp>
+#include <srcver/sumversion/mod_file.hpp>
+#include <srcver/sumversion/srcversion.hpp>
+
+namespace srcver::sumversion {
+namespace {
+
+using Outcome = SrcversionResult::Outcome;
+
+// The outcome of a file that cannot be read: e5+ modpost dies; older eras lose this module's srcversion.
+void fail_missing(SrcversionResult& result, const EraRules& rules, const std::string& path, llvm::Error err) {
+  const std::string message = llvm::toString(std::move(err));
+  if (rules.missing_is_fatal) {
+    result.outcome = Outcome::modpost_fails;
+    result.reason = "modpost would fail: " + path + ": " + message;
+  } else {
+    result.outcome = Outcome::no_srcversion;
+    result.reason = "modpost cannot read " + path + " (" + message + "): no srcversion";
+  }
+}
+
+} // namespace
+
+SrcversionResult compute_srcversion(FileSource& files, const SrcversionRequest& request, const EraRules& rules) {
+  SrcversionResult result;
+  result.mod_file = mod_file_path(request.module_name, rules.mod_format, request.modverdir);
+
+  auto mod_content = files.read(result.mod_file);
+  if (!mod_content) {
+    fail_missing(result, rules, result.mod_file, mod_content.takeError());
+    return result;
+  }
+  auto objects = parse_mod_file(*mod_content, rules.mod_format);
+  if (!objects) {
+    result.outcome = Outcome::no_srcversion;
+    result.reason = result.mod_file + ": " + llvm::toString(objects.takeError()) + ": no srcversion";
+    return result;
+  }
+  result.objects = std::move(*objects);
+
+  Md4 md4;
+  for (const std::string& object : result.objects) {
+    if (rules.skips_static_libs && is_static_library(object)) continue;
+
+    const std::string cmd_path = cmd_file_for_object(object);
+    auto cmd_content = files.read(cmd_path);
+    if (!cmd_content) {
+      fail_missing(result, rules, cmd_path, cmd_content.takeError());
+      return result;
+    }
+    if (!rules.reads_whole_file && cmd_content->empty()) {
+      result.outcome = Outcome::no_srcversion;
+      result.reason = cmd_path + " is empty and cannot be mapped: no srcversion";
+      return result;
+    }
+
+    const CmdFileWalk walk = walk_cmd_file(*cmd_content, object_dir(object), rules);
+    for (const auto& skipped : walk.skipped) result.skipped.push_back({object, skipped.path, skipped.reason});
+    if (walk.malformed) {
+      result.outcome = Outcome::no_srcversion;
+      result.reason = cmd_path + ": " + walk.end + ": no srcversion";
+      return result;
+    }
+
+    for (const auto& file : walk.files) {
+      auto content = files.read(file.path);
+      if (!content) {
+        fail_missing(result, rules, file.path, content.takeError());
+        return result;
+      }
+      if (!rules.reads_whole_file && content->empty()) {
+        result.outcome = Outcome::no_srcversion;
+        result.reason = file.path + " is empty and cannot be mapped: no srcversion";
+        return result;
+      }
+      const std::string bytes = filter_source(*content, rules);
+      md4.update(bytes);
+      if (request.keep_hash_input) result.hash_input += bytes;
+      result.hashed.push_back({object, file.path, file.role, bytes.size()});
+    }
+  }
+  result.srcversion = format_srcversion(md4.finish());
+  return result;
+}
+
+} // namespace srcver::sumversion

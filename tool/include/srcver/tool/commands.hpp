@@ -1,0 +1,28 @@
+#pragma once
+// The CLI's commands, called by main.cpp once options are parsed. Each prints results on stdout, diagnostics on
+// stderr, and returns the process exit status.
+
+#include <srcver/tool/build_tree.hpp>
+
+#include <string>
+
+namespace srcver::tool {
+
+// Exit statuses, documented in --help, README.md and the man page.
+enum ExitStatus : int {
+  exit_ok = 0,             // every module has its srcversion
+  exit_differs = 1,        // (check) some module's srcversion differs
+  exit_usage = 2,          // bad usage or input
+  exit_cannot_predict = 3, // some module has no srcversion, or the answer cannot be known with certainty
+};
+
+struct FromBuildCommand {
+  std::string build_dir;
+  FromBuildOptions options;
+  bool json = false;
+  std::string dump_hash_input; // file to write every byte fed to MD4 to ("" = none)
+};
+
+int run_from_build(const FromBuildCommand& command);
+
+} // namespace srcver::tool

@@ -1,0 +1,27 @@
+#pragma once
+// A kernel build directory (Debian's linux-headers-*, an in-tree objtree, or Kbuild 7's layout) and what the tool
+// needs to know about it: where it is, its release string and its VERSION.PATCHLEVEL.SUBLEVEL.
+
+#include <srcver/sumversion/era.hpp>
+
+#include <llvm/Support/Error.h>
+
+#include <string>
+
+namespace srcver::tool {
+
+struct KernelBuild {
+  std::string build_dir;               // absolute, symlinks resolved
+  std::string release;                 // UTS_RELEASE, e.g. "6.1.0-56-amd64"
+  sumversion::KernelVersion version;   // from the Makefile, e.g. 6.1.192
+};
+
+// `kernel` is a release ("6.1.0-56-amd64", looked up as /lib/modules/<release>/build) or a path to a build
+// directory. A release whose build directory is missing is an input error that names the package to install.
+llvm::Expected<KernelBuild> resolve_kernel(const std::string& kernel);
+
+// VERSION, PATCHLEVEL and SUBLEVEL of the kernel Makefile in `build_dir`, following `include` lines (Debian's
+// per-flavour Makefile includes the common one).
+llvm::Expected<sumversion::KernelVersion> read_kernel_version(const std::string& build_dir);
+
+} // namespace srcver::tool

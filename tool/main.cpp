@@ -1,0 +1,83 @@
+// srcversion-predict: the CLI. Parses options and hands over to the commands in tool/src.
+
+#include <srcver/sumversion/error.hpp>
+#include <srcver/tool/commands.hpp>
+#include <srcver/tool/log.hpp>
+
+#include <fmt/core.h>
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/raw_ostream.h>
+
+namespace cl = llvm::cl;
+using namespace srcver;
+
+namespace {
+
+cl::OptionCategory g_category("srcversion-predict options");
+
+cl::SubCommand g_from_build("from-build", "Print the srcversion modpost computed for each module of a tree real "
+                                          "Kbuild has built (an M= directory or a directory of an in-tree build)");
+cl::opt<std::string> g_build_dir(cl::Positional, cl::desc("<build-dir>"), cl::Required, cl::sub(g_from_build));
+cl::opt<std::string> g_era("era", cl::desc("Force modpost's era: E1..E7, with /F1..F3 for the .mod format "
+                                           "(E5/F2, E5/F3, E6/F2); default: from the kernel"),
+                           cl::value_desc("era"), cl::sub(g_from_build), cl::cat(g_category));
+cl::opt<std::string> g_kernel_version("kernel-version", cl::desc("The kernel's VERSION.PATCHLEVEL.SUBLEVEL (e.g. 6.1.192)"),
+                                      cl::value_desc("X.Y.Z"), cl::sub(g_from_build), cl::cat(g_category));
+cl::opt<std::string> g_kernel("kernel", cl::desc("The kernel: a release under /lib/modules or a build directory "
+                                                 "(default: from the modules' vermagic)"),
+                              cl::value_desc("release|dir"), cl::sub(g_from_build), cl::cat(g_category));
+cl::opt<bool> g_json("json", cl::desc("JSON output: per module its status, reason, objects and hashed files"),
+                     cl::sub(g_from_build), cl::cat(g_category));
+cl::opt<std::string> g_dump("dump-hash-input", cl::desc("Write every byte fed to MD4 to FILE (modules one after another)"),
+                            cl::value_desc("FILE"), cl::sub(g_from_build), cl::cat(g_category));
+cl::opt<bool> g_verbose("v", cl::desc("Log what is done to stderr"), cl::sub(cl::SubCommand::getAll()),
+                        cl::cat(g_category));
+
+cl::extrahelp g_exit_help(R"(
+EXIT STATUS
+  0  every module's srcversion was computed
+  2  bad usage or input (not a built tree, unknown option value)
+  3  some module has no srcversion (printed as "<module> -", reason on stderr), or the answer cannot be
+     known with certainty (for example the kernel's era)
+)");
+
+int usage_error(llvm::Error err) {
+  fmt::print(stderr, "srcversion-predict: {}\n", take_error(std::move(err)).message);
+  return tool::exit_usage;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  cl::HideUnrelatedOptions(g_category);
+  std::string errors;
+  llvm::raw_string_ostream error_stream(errors);
+  if (!cl::ParseCommandLineOptions(argc, argv, "srcversion-predict: the srcversion real Kbuild gives a module\n",
+                                   &error_stream)) {
+    error_stream.flush();
+    fmt::print(stderr, "{}", errors);
+    return tool::exit_usage;
+  }
+  log::set_enabled(g_verbose);
+
+  if (g_from_build) {
+    tool::FromBuildCommand command;
+    command.build_dir = g_build_dir;
+    command.json = g_json;
+    command.dump_hash_input = g_dump;
+    if (!g_era.empty()) {
+      auto era = sumversion::parse_era(g_era);
+      if (!era) return usage_error(era.takeError());
+      command.options.era = *era;
+    }
+    if (!g_kernel_version.empty()) {
+      auto version = sumversion::parse_kernel_version(g_kernel_version);
+      if (!version) return usage_error(version.takeError());
+      command.options.kernel_version = *version;
+    }
+    if (!g_kernel.empty()) command.options.kernel = g_kernel;
+    return tool::run_from_build(command);
+  }
+  cl::PrintHelpMessage();
+  return tool::exit_usage;
+}
