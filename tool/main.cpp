@@ -18,17 +18,21 @@ cl::OptionCategory g_category("srcversion-predict options");
 cl::SubCommand g_from_build("from-build", "Print the srcversion modpost computed for each module of a tree real "
                                           "Kbuild has built (an M= directory or a directory of an in-tree build)");
 cl::opt<std::string> g_build_dir(cl::Positional, cl::desc("<build-dir>"), cl::Required, cl::sub(g_from_build));
-cl::opt<std::string> g_era("era", cl::desc("Force modpost's era: E1..E7, with /F1..F3 for the .mod format "
-                                           "(E5/F2, E5/F3, E6/F2); default: from the kernel"),
+cl::opt<std::string> g_era("era",
+                           cl::desc("Force modpost's era: E1..E7, with /F1..F3 for the .mod format "
+                                    "(E5/F2, E5/F3, E6/F2); default: from the kernel"),
                            cl::value_desc("era"), cl::sub(g_from_build), cl::cat(g_category));
-cl::opt<std::string> g_kernel_version("kernel-version", cl::desc("The kernel's VERSION.PATCHLEVEL.SUBLEVEL (e.g. 6.1.192)"),
+cl::opt<std::string> g_kernel_version("kernel-version",
+                                      cl::desc("The kernel's VERSION.PATCHLEVEL.SUBLEVEL (e.g. 6.1.192)"),
                                       cl::value_desc("X.Y.Z"), cl::sub(g_from_build), cl::cat(g_category));
-cl::opt<std::string> g_kernel("kernel", cl::desc("The kernel: a release under /lib/modules or a build directory "
-                                                 "(default: from the modules' vermagic)"),
+cl::opt<std::string> g_kernel("kernel",
+                              cl::desc("The kernel: a release under /lib/modules or a build directory "
+                                       "(default: from the modules' vermagic)"),
                               cl::value_desc("release|dir"), cl::sub(g_from_build), cl::cat(g_category));
 cl::opt<bool> g_json("json", cl::desc("JSON output: per module its status, reason, objects and hashed files"),
                      cl::sub(g_from_build), cl::cat(g_category));
-cl::opt<std::string> g_dump("dump-hash-input", cl::desc("Write every byte fed to MD4 to FILE (modules one after another)"),
+cl::opt<std::string> g_dump("dump-hash-input",
+                            cl::desc("Write every byte fed to MD4 to FILE (modules one after another)"),
                             cl::value_desc("FILE"), cl::sub(g_from_build), cl::cat(g_category));
 cl::opt<bool> g_verbose("v", cl::desc("Log what is done to stderr"), cl::sub(cl::SubCommand::getAll()),
                         cl::cat(g_category));

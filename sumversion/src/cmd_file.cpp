@@ -17,9 +17,7 @@ public:
   }
 
   // The next line, or nullopt at the end. `long_line` is set when the old reader gave up on a line > 4095 bytes.
-  std::optional<std::string_view> next() {
-    return m_rules.old_line_reader ? next_old() : next_new();
-  }
+  std::optional<std::string_view> next() { return m_rules.old_line_reader ? next_old() : next_new(); }
   bool hit_long_line() const { return m_long_line; }
 
 private:
@@ -32,7 +30,8 @@ private:
     m_pos = nl == std::string_view::npos ? m_content.size() : nl + 1;
     if (m_rules.trims_lines) {
       std::size_t k = 0;
-      while (k < line.size() && is_c_space(static_cast<unsigned char>(line[k]))) ++k;
+      while (k < line.size() && is_c_space(static_cast<unsigned char>(line[k])))
+        ++k;
       line.remove_prefix(k);
     }
     return line;
@@ -42,7 +41,8 @@ private:
   // found (a last line without LF is dropped), and ends the file at a line longer than 4095 bytes. The line is
   // copied into a C string, so a NUL byte inside it ends it.
   std::optional<std::string_view> next_old() {
-    while (m_pos < m_content.size() && is_c_space(static_cast<unsigned char>(m_content[m_pos]))) ++m_pos;
+    while (m_pos < m_content.size() && is_c_space(static_cast<unsigned char>(m_content[m_pos])))
+      ++m_pos;
     const std::size_t start = m_pos;
     for (std::size_t len = 0; m_pos < m_content.size(); ++m_pos) {
       if (m_content[m_pos] == '\n') {
@@ -117,7 +117,8 @@ CmdFileWalk walk_cmd_file(std::string_view content, std::string_view dir, const 
       return walk;
     }
     std::size_t cut = 0;
-    while (cut < l.size() && !is_c_space(static_cast<unsigned char>(l[cut]))) ++cut;
+    while (cut < l.size() && !is_c_space(static_cast<unsigned char>(l[cut])))
+      ++cut;
     const std::string_view path = l.substr(0, cut);
     if (same_directory(path, dir)) {
       walk.files.push_back({CmdFileWalk::Role::dep, std::string(path)});

@@ -58,8 +58,7 @@ llvm::Expected<EraSetting> era_for_version(KernelVersion v) {
   auto unpinned = [&](const char* what) -> llvm::Error {
     return make_error(ErrorCategory::cannot_predict,
                       "kernel " + std::to_string(v.major) + "." + std::to_string(v.minor) + "." +
-                          std::to_string(v.patch) + " lies where " + what +
-                          " is not pinned to a release; pass --era");
+                          std::to_string(v.patch) + " lies where " + what + " is not pinned to a release; pass --era");
   };
   const ModFormat format = mod_format_for_version(v);
   if (v < KernelVersion{2, 6, 19}) return EraSetting{Era::e1, format};
@@ -100,12 +99,15 @@ llvm::Expected<EraSetting> parse_era(std::string_view text) {
     format = static_cast<ModFormat>(format_text[1] - '1');
   } else {
     switch (era) {
-    case Era::e1: case Era::e2: case Era::e3: format = ModFormat::f1; break;
+    case Era::e1:
+    case Era::e2:
+    case Era::e3: format = ModFormat::f1; break;
     case Era::e4: format = ModFormat::f2; break;
     case Era::e5:
       return make_error(ErrorCategory::usage,
                         "era E5 spans two .mod formats: say E5/F2 (5.8-5.18) or E5/F3 (5.19 up to the trim fix)");
-    case Era::e6: case Era::e7: format = ModFormat::f3; break;
+    case Era::e6:
+    case Era::e7: format = ModFormat::f3; break;
     }
   }
   return EraSetting{era, *format};

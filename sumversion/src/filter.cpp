@@ -32,7 +32,8 @@ std::string filter_source(std::string_view content, const EraRules& rules) {
     } else if (c == '/' && at(i + 1) == '*') {
       // Comment: ends at the first j >= i+2 with "*/" at j-1..j; unterminated swallows the rest.
       std::size_t j = i + 2;
-      while (j < len && !(content[j - 1] == '*' && content[j] == '/')) ++j;
+      while (j < len && !(content[j - 1] == '*' && content[j] == '/'))
+        ++j;
       i = j + 1;
     } else {
       out.push_back(static_cast<char>(c));

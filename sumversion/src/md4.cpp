@@ -28,24 +28,33 @@ void md4_transform(Md4State& state, const std::array<std::uint32_t, 16>& x) {
   std::uint32_t d = state[3];
 
   // Round 1: [abcd k s] a = (a + F(b,c,d) + X[k]) <<< s
-  static constexpr unsigned r1_shift[4] = {3, 7, 11, 19};
+  static constexpr unsigned k_r1_shift[4] = {3, 7, 11, 19};
   for (unsigned i = 0; i < 16; ++i) {
-    const std::uint32_t t = rotl(a + f(b, c, d) + x[i], r1_shift[i % 4]);
-    a = d; d = c; c = b; b = t;
+    const std::uint32_t t = rotl(a + f(b, c, d) + x[i], k_r1_shift[i % 4]);
+    a = d;
+    d = c;
+    c = b;
+    b = t;
   }
   // Round 2: [abcd k s] a = (a + G(b,c,d) + X[k] + 5A827999) <<< s, k in column order.
-  static constexpr unsigned r2_index[16] = {0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15};
-  static constexpr unsigned r2_shift[4] = {3, 5, 9, 13};
+  static constexpr unsigned k_r2_index[16] = {0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15};
+  static constexpr unsigned k_r2_shift[4] = {3, 5, 9, 13};
   for (unsigned i = 0; i < 16; ++i) {
-    const std::uint32_t t = rotl(a + g(b, c, d) + x[r2_index[i]] + 0x5a827999U, r2_shift[i % 4]);
-    a = d; d = c; c = b; b = t;
+    const std::uint32_t t = rotl(a + g(b, c, d) + x[k_r2_index[i]] + 0x5a827999U, k_r2_shift[i % 4]);
+    a = d;
+    d = c;
+    c = b;
+    b = t;
   }
   // Round 3: [abcd k s] a = (a + H(b,c,d) + X[k] + 6ED9EBA1) <<< s, k in bit-reversed order.
-  static constexpr unsigned r3_index[16] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
-  static constexpr unsigned r3_shift[4] = {3, 9, 11, 15};
+  static constexpr unsigned k_r3_index[16] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
+  static constexpr unsigned k_r3_shift[4] = {3, 9, 11, 15};
   for (unsigned i = 0; i < 16; ++i) {
-    const std::uint32_t t = rotl(a + h(b, c, d) + x[r3_index[i]] + 0x6ed9eba1U, r3_shift[i % 4]);
-    a = d; d = c; c = b; b = t;
+    const std::uint32_t t = rotl(a + h(b, c, d) + x[k_r3_index[i]] + 0x6ed9eba1U, k_r3_shift[i % 4]);
+    a = d;
+    d = c;
+    c = b;
+    b = t;
   }
 
   state[0] += a;
@@ -78,7 +87,8 @@ void Md4::update(std::string_view bytes) {
     process_block(m_buffer.data());
     m_buffered = 0;
   }
-  for (; n >= 64; p += 64, n -= 64) process_block(p);
+  for (; n >= 64; p += 64, n -= 64)
+    process_block(p);
   std::memcpy(m_buffer.data(), p, n);
   m_buffered = n;
 }

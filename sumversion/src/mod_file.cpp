@@ -48,12 +48,8 @@ llvm::Expected<std::vector<std::string>> parse_mod_file(std::string_view content
     split_into(content.substr(nl1 + 1, nl2 - nl1 - 1), ' ', entries);
     break;
   }
-  case ModFormat::f2:
-    split_into(content.substr(0, content.find('\n')), ' ', entries);
-    break;
-  case ModFormat::f3:
-    split_into(content, '\n', entries);
-    break;
+  case ModFormat::f2: split_into(content.substr(0, content.find('\n')), ' ', entries); break;
+  case ModFormat::f3: split_into(content, '\n', entries); break;
   }
   return entries;
 }

@@ -56,7 +56,8 @@ SrcversionResult compute_srcversion(FileSource& files, const SrcversionRequest& 
     }
 
     const CmdFileWalk walk = walk_cmd_file(*cmd_content, object_dir(object), rules);
-    for (const auto& skipped : walk.skipped) result.skipped.push_back({object, skipped.path, skipped.reason});
+    for (const auto& skipped : walk.skipped)
+      result.skipped.push_back({object, skipped.path, skipped.reason});
     if (walk.malformed) {
       result.outcome = Outcome::no_srcversion;
       result.reason = cmd_path + ": " + walk.end + ": no srcversion";

@@ -61,9 +61,9 @@ llvm::Expected<EraChoice> choose_era(const FromBuildOptions& options, const fs::
   } else {
     auto info = read_modinfo(first_ko.string());
     if (!info) {
-      return make_error(ErrorCategory::cannot_predict,
-                        "cannot tell which kernel built this tree (" + llvm::toString(info.takeError()) +
-                            "); pass --kernel, --kernel-version or --era");
+      return make_error(ErrorCategory::cannot_predict, "cannot tell which kernel built this tree (" +
+                                                           llvm::toString(info.takeError()) +
+                                                           "); pass --kernel, --kernel-version or --era");
     }
     const std::string vermagic = modinfo_value(*info, "vermagic");
     const std::string release = vermagic.substr(0, vermagic.find(' '));
@@ -131,8 +131,8 @@ llvm::Expected<FromBuildReport> compute_from_build(const std::string& build_dir_
     }
   }
 
-  const fs::path first_ko = resolve(modpost_dir.empty() ? build_dir : modpost_dir,
-                                    strip_module_suffix(entries.front()) + ".ko");
+  const fs::path first_ko =
+      resolve(modpost_dir.empty() ? build_dir : modpost_dir, strip_module_suffix(entries.front()) + ".ko");
   auto era = choose_era(options, modpost_dir, first_ko);
   if (!era) return era.takeError();
   if (modpost_dir.empty()) modpost_dir = era->kernel ? fs::path(era->kernel->build_dir) : build_dir;

@@ -29,7 +29,8 @@ int exit_for(ErrorCategory category) {
 llvm::json::Value module_json(const BuiltModule& module) {
   const auto& r = module.result;
   llvm::json::Array objects;
-  for (const auto& o : r.objects) objects.push_back(o);
+  for (const auto& o : r.objects)
+    objects.push_back(o);
   llvm::json::Array hashed;
   for (const auto& h : r.hashed) {
     hashed.push_back(llvm::json::Object{{"object", h.object},
@@ -74,7 +75,8 @@ int run_from_build(const FromBuildCommand& command) {
 
   if (!command.dump_hash_input.empty()) {
     std::ofstream dump(command.dump_hash_input, std::ios::binary);
-    for (const auto& module : report->modules) dump << module.result.hash_input;
+    for (const auto& module : report->modules)
+      dump << module.result.hash_input;
     if (!dump) {
       fmt::print(stderr, "srcversion-predict: cannot write {}\n", command.dump_hash_input);
       return exit_usage;
@@ -83,7 +85,8 @@ int run_from_build(const FromBuildCommand& command) {
 
   if (command.json) {
     llvm::json::Array modules;
-    for (const auto& module : report->modules) modules.push_back(module_json(module));
+    for (const auto& module : report->modules)
+      modules.push_back(module_json(module));
     llvm::json::Object root{{"build_dir", report->build_dir},
                             {"modpost_dir", report->modpost_dir},
                             {"era", sumversion::era_name(report->era)},

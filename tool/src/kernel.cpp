@@ -75,9 +75,8 @@ llvm::Expected<KernelBuild> resolve_kernel(const std::string& kernel) {
     if (is_path) {
       return make_error(ErrorCategory::input, "not a kernel build directory (no Makefile)", kernel);
     }
-    return make_error(ErrorCategory::input,
-                      "kernel " + kernel + " has no build directory at " + dir.string() +
-                          "; install its headers (apt install linux-headers-" + kernel + ")");
+    return make_error(ErrorCategory::input, "kernel " + kernel + " has no build directory at " + dir.string() +
+                                                "; install its headers (apt install linux-headers-" + kernel + ")");
   }
   KernelBuild build;
   build.build_dir = canonical.string();

@@ -18,8 +18,12 @@ template <typename T> T load(std::string_view elf, std::size_t offset) {
 } // namespace
 
 llvm::Expected<Modinfo> parse_modinfo(std::string_view elf, const std::string& path) {
-  auto bad = [&](const std::string& why) { return make_error(ErrorCategory::input, "not a kernel module: " + why, path); };
-  if (elf.size() < 52 || elf.substr(0, 4) != "\x7f" "ELF") return bad("no ELF header");
+  auto bad = [&](const std::string& why) {
+    return make_error(ErrorCategory::input, "not a kernel module: " + why, path);
+  };
+  if (elf.size() < 52 || elf.substr(0, 4) != "\x7f"
+                                             "ELF")
+    return bad("no ELF header");
   const bool is64 = elf[4] == 2;
   if (elf[5] != 1) return bad("big-endian ELF is not supported");
   std::uint64_t shoff;
@@ -45,8 +49,11 @@ llvm::Expected<Modinfo> parse_modinfo(std::string_view elf, const std::string& p
   };
   auto section = [&](std::size_t i) {
     const std::size_t at = shoff + i * shentsize;
-    if (is64) return Section{load<std::uint32_t>(elf, at), load<std::uint64_t>(elf, at + 0x18), load<std::uint64_t>(elf, at + 0x20)};
-    return Section{load<std::uint32_t>(elf, at), load<std::uint32_t>(elf, at + 0x10), load<std::uint32_t>(elf, at + 0x14)};
+    if (is64)
+      return Section{load<std::uint32_t>(elf, at), load<std::uint64_t>(elf, at + 0x18),
+                     load<std::uint64_t>(elf, at + 0x20)};
+    return Section{load<std::uint32_t>(elf, at), load<std::uint32_t>(elf, at + 0x10),
+                   load<std::uint32_t>(elf, at + 0x14)};
   };
   const Section names = section(shstrndx);
   if (names.offset + names.size > elf.size()) return bad("bad section name table");

@@ -15,7 +15,8 @@ const EraRules k_e6 = rules_for({Era::e6, ModFormat::f3});
 
 std::vector<std::string> paths(const CmdFileWalk& walk) {
   std::vector<std::string> out;
-  for (const auto& f : walk.files) out.push_back(f.path);
+  for (const auto& f : walk.files)
+    out.push_back(f.path);
   return out;
 }
 
@@ -23,7 +24,8 @@ std::string cmd(const std::string& target, const std::string& source, const std:
   std::string s = "savedcmd_" + target + " := gcc -c -o " + target + " " + source + "\n\n";
   s += "source_" + target + " := " + source + "\n\n";
   s += "deps_" + target + " := \\\n";
-  for (const auto& d : deps) s += "  " + d + " \\\n";
+  for (const auto& d : deps)
+    s += "  " + d + " \\\n";
   s += "\n" + target + ": $(deps_" + target + ")\n\n$(deps_" + target + "):\n";
   return s;
 }
@@ -126,7 +128,8 @@ TEST(CmdFile, OldLineReader) {
 
 // e1/e2 have no source_ lines: the source is the first dependency and passes the same-directory test like a header.
 TEST(CmdFile, E1TakesTheSourceFromTheDependencyList) {
-  const std::string content = "cmd_m/x.o := gcc\n\ndeps_m/x.o := \\\n  m/x.c \\\n  include/linux/a.h \\\n  m/x.h \\\n\n";
+  const std::string content =
+      "cmd_m/x.o := gcc\n\ndeps_m/x.o := \\\n  m/x.c \\\n  include/linux/a.h \\\n  m/x.h \\\n\n";
   const CmdFileWalk walk = walk_cmd_file(content, "m/", rules_for({Era::e1, ModFormat::f1}));
   EXPECT_EQ(paths(walk), (std::vector<std::string>{"m/x.c", "m/x.h"}));
   EXPECT_EQ(walk.files[0].role, Role::dep);

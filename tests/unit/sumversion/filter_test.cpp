@@ -20,7 +20,10 @@ std::string e6(std::string_view in) { return filter_source(in, k_e6); }
 TEST(Filter, OnlyTheSixCLocaleSpacesAreDropped) {
   EXPECT_EQ(e6("a \t\n\v\f\rb"), "ab");
   // 0x1C-0x1F, 0x85, 0xA0 and 0xFF are not spaces in the C locale (Python's isspace says otherwise).
-  EXPECT_EQ(e6("a\x1c\x1d\x1e\x1f\x85\xa0\xff" "b"), "a\x1c\x1d\x1e\x1f\x85\xa0\xff" "b");
+  EXPECT_EQ(e6("a\x1c\x1d\x1e\x1f\x85\xa0\xff"
+               "b"),
+            "a\x1c\x1d\x1e\x1f\x85\xa0\xff"
+            "b");
 }
 
 TEST(Filter, BackslashNewlineIsDroppedButNotBackslashCrLf) {
@@ -49,9 +52,7 @@ TEST(Filter, CommentsEndAtTheFirstStarSlashEvenTheOpenersStar) {
   EXPECT_EQ(e6("x /* y */"), "x");
 }
 
-TEST(Filter, LineCommentsAreNotComments) {
-  EXPECT_EQ(e6("a // it's \"b\"\nc"), "a//it's\"b\"c");
-}
+TEST(Filter, LineCommentsAreNotComments) { EXPECT_EQ(e6("a // it's \"b\"\nc"), "a//it's\"b\"c"); }
 
 // e5+ reads the file as a C string: a NUL byte ends it. <= e4 maps the file: the NUL is hashed.
 TEST(Filter, NulByteEndsTheFileFromE5On) {

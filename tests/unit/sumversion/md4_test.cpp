@@ -29,7 +29,8 @@ std::string openssl_md4_hex(const std::string& data) {
 
 std::string alphabet_bytes(std::size_t n) {
   std::string s;
-  for (std::size_t i = 0; i < n; ++i) s.push_back(static_cast<char>('A' + i % 26));
+  for (std::size_t i = 0; i < n; ++i)
+    s.push_back(static_cast<char>('A' + i % 26));
   return s;
 }
 
@@ -40,7 +41,8 @@ TEST(Md4, StandardVariantMatchesOpenSslAtEveryLength) {
   std::mt19937 rng(1320);
   for (std::size_t n = 0; n <= 300; ++n) {
     std::string data(n, '\0');
-    for (char& c : data) c = static_cast<char>(rng());
+    for (char& c : data)
+      c = static_cast<char>(rng());
     Md4 md4(Md4::WordOrder::standard_little_endian);
     md4.update(data);
     EXPECT_EQ(format_state(md4.finish()), openssl_md4_hex(data)) << "length " << n;
@@ -53,7 +55,8 @@ TEST(Md4, ChunkedUpdatesEqualOneShot) {
   const std::string whole = srcversion_of_stream(data);
   for (std::size_t chunk : {1U, 3U, 55U, 63U, 64U, 65U, 128U, 999U}) {
     Md4 md4;
-    for (std::size_t i = 0; i < data.size(); i += chunk) md4.update(std::string_view(data).substr(i, chunk));
+    for (std::size_t i = 0; i < data.size(); i += chunk)
+      md4.update(std::string_view(data).substr(i, chunk));
     EXPECT_EQ(format_srcversion(md4.finish()), whole) << "chunk " << chunk;
     EXPECT_EQ(md4.byte_count(), data.size());
   }
@@ -63,7 +66,12 @@ TEST(Md4, ChunkedUpdatesEqualOneShot) {
 TEST(Md4, KernelVariantDiffersFromStandard) {
   for (std::size_t n : {0U, 1U, 55U, 56U, 64U}) {
     const std::string data = alphabet_bytes(n);
-    EXPECT_NE(format_state([&] { Md4 m; m.update(data); return m.finish(); }()), openssl_md4_hex(data));
+    EXPECT_NE(format_state([&] {
+                Md4 m;
+                m.update(data);
+                return m.finish();
+              }()),
+              openssl_md4_hex(data));
   }
 }
 

@@ -47,7 +47,8 @@ public:
       // modpost names the file it could not open; so must we.
       const std::string message = expected.substr(7);
       const std::string path = message.substr(0, message.find(": "));
-      EXPECT_NE(r.reason.find(path + ": "), std::string::npos) << "modpost said: " << message << "\nwe said: " << r.reason;
+      EXPECT_NE(r.reason.find(path + ": "), std::string::npos)
+          << "modpost said: " << message << "\nwe said: " << r.reason;
     } else if (expected == "none") {
       EXPECT_EQ(r.outcome, SrcversionResult::Outcome::no_srcversion) << "srcversion " << r.srcversion;
     } else {
@@ -101,14 +102,17 @@ int main(int argc, char** argv) {
       const std::string name = case_dir.filename().string() + "/" + release;
       auto era = eras.find(release);
       if (era == eras.end()) {
-        testing::RegisterTest("ModpostFixture", name.c_str(), nullptr, nullptr, __FILE__, __LINE__, [release]() -> testing::Test* {
-          struct Unknown : testing::Test {
-            std::string r;
-            explicit Unknown(std::string rel) : r(std::move(rel)) {}
-            void TestBody() override { FAIL() << "kernel " << r << " is not listed in testdata/modpost/kernels.txt"; }
-          };
-          return new Unknown(release);
-        });
+        testing::RegisterTest("ModpostFixture", name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                              [release]() -> testing::Test* {
+                                struct Unknown : testing::Test {
+                                  std::string r;
+                                  explicit Unknown(std::string rel) : r(std::move(rel)) {}
+                                  void TestBody() override {
+                                    FAIL() << "kernel " << r << " is not listed in testdata/modpost/kernels.txt";
+                                  }
+                                };
+                                return new Unknown(release);
+                              });
       } else {
         const EraSetting setting = era->second;
         testing::RegisterTest("ModpostFixture", name.c_str(), nullptr, nullptr, __FILE__, __LINE__,

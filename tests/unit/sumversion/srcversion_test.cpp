@@ -34,7 +34,8 @@ std::string cmd(const std::string& target, const std::string& source, const std:
   std::string s = "savedcmd_" + target + " := gcc -c -o " + target + " " + source + "\n\n";
   s += "source_" + target + " := " + source + "\n\n";
   s += "deps_" + target + " := \\\n";
-  for (const auto& d : deps) s += "  " + d + " \\\n    $(wildcard include/config/FOO) \\\n";
+  for (const auto& d : deps)
+    s += "  " + d + " \\\n    $(wildcard include/config/FOO) \\\n";
   s += "\n" + target + ": $(deps_" + target + ")\n\n$(deps_" + target + "):\n";
   return s;
 }
@@ -54,7 +55,8 @@ MapFileSource two_object_tree(const std::string& mod_content) {
 
 std::string filtered(MapFileSource& fs, const std::vector<std::string>& paths, const EraRules& rules) {
   std::string stream;
-  for (const auto& p : paths) stream += filter_source(fs.files.at(p), rules);
+  for (const auto& p : paths)
+    stream += filter_source(fs.files.at(p), rules);
   return stream;
 }
 

@@ -21,9 +21,9 @@ public:
 };
 
 struct SrcversionRequest {
-  std::string module_name;               // modpost's name for the module: path without .ko/.o ("/abs/M/x", "x")
+  std::string module_name;                 // modpost's name for the module: path without .ko/.o ("/abs/M/x", "x")
   std::string modverdir = ".tmp_versions"; // F1 eras only: where the .mod files live
-  bool keep_hash_input = false;          // fill SrcversionResult::hash_input with every byte fed to MD4
+  bool keep_hash_input = false;            // fill SrcversionResult::hash_input with every byte fed to MD4
 };
 
 struct SrcversionResult {
@@ -33,8 +33,8 @@ struct SrcversionResult {
     modpost_fails, // modpost itself exits with an error (e5+: a missing file), so no module gets a srcversion
   };
   struct HashedFile {
-    std::string object;          // the .mod entry it belongs to
-    std::string path;            // as modpost opens it
+    std::string object; // the .mod entry it belongs to
+    std::string path;   // as modpost opens it
     CmdFileWalk::Role role;
     std::size_t hashed_bytes = 0; // bytes it contributed after filtering
   };
@@ -45,9 +45,9 @@ struct SrcversionResult {
   };
 
   Outcome outcome = Outcome::ok;
-  std::string srcversion; // 23 uppercase hex digits when ok
-  std::string reason;     // why not, otherwise
-  std::string mod_file;   // the object-list file that was read
+  std::string srcversion;           // 23 uppercase hex digits when ok
+  std::string reason;               // why not, otherwise
+  std::string mod_file;             // the object-list file that was read
   std::vector<std::string> objects; // .mod entries in order (including skipped .a entries)
   std::vector<HashedFile> hashed;
   std::vector<SkippedDep> skipped;

@@ -14,9 +14,9 @@
 namespace srcver::tool {
 
 struct FromBuildOptions {
-  std::optional<sumversion::EraSetting> era;             // --era: wins over everything else
+  std::optional<sumversion::EraSetting> era;               // --era: wins over everything else
   std::optional<sumversion::KernelVersion> kernel_version; // --kernel-version
-  std::optional<std::string> kernel;                      // --kernel: release or build directory
+  std::optional<std::string> kernel;                       // --kernel: release or build directory
   bool keep_hash_input = false;
 };
 
@@ -29,7 +29,7 @@ struct FromBuildReport {
   std::string build_dir;   // absolute
   std::string modpost_dir; // the directory modpost ran in, as far as the tree tells (relative paths resolve here)
   sumversion::EraSetting era;
-  std::string era_source;  // how the era was chosen ("--era", "kernel 6.1.192 (/usr/src/...)")
+  std::string era_source;           // how the era was chosen ("--era", "kernel 6.1.192 (/usr/src/...)")
   std::vector<BuiltModule> modules; // modules.order order
 };
 

@@ -11,9 +11,9 @@
 namespace srcver::tool {
 
 struct KernelBuild {
-  std::string build_dir;               // absolute, symlinks resolved
-  std::string release;                 // UTS_RELEASE, e.g. "6.1.0-56-amd64"
-  sumversion::KernelVersion version;   // from the Makefile, e.g. 6.1.192
+  std::string build_dir;             // absolute, symlinks resolved
+  std::string release;               // UTS_RELEASE, e.g. "6.1.0-56-amd64"
+  sumversion::KernelVersion version; // from the Makefile, e.g. 6.1.192
 };
 
 // `kernel` is a release ("6.1.0-56-amd64", looked up as /lib/modules/<release>/build) or a path to a build

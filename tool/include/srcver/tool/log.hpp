@@ -12,11 +12,11 @@ bool enabled();
 
 } // namespace srcver::log
 
-#define SRCVER_LOG(...)                                                                                               \
-  do {                                                                                                                \
-    if (::srcver::log::enabled()) {                                                                                   \
-      ::fmt::print(stderr, "srcversion-predict: ");                                                                   \
-      ::fmt::print(stderr, __VA_ARGS__);                                                                              \
-      ::fmt::print(stderr, "\n");                                                                                     \
-    }                                                                                                                 \
+#define SRCVER_LOG(...)                                                                                                \
+  do {                                                                                                                 \
+    if (::srcver::log::enabled()) {                                                                                    \
+      ::fmt::print(stderr, "srcversion-predict: ");                                                                    \
+      ::fmt::print(stderr, __VA_ARGS__);                                                                               \
+      ::fmt::print(stderr, "\n");                                                                                      \
+    }                                                                                                                  \
   } while (false)
