@@ -7,8 +7,9 @@
 namespace srcver::sumversion {
 namespace {
 
-// First stable release of each branch that carries the backport of the trim fix 5d9a16b2a4d9 (mainline v6.8).
-// Branches between 5.8 and 6.7 that are not listed ended before the fix and stay e5.
+// First stable release of each branch that carries the backport of the trim fix 5d9a16b2a4d9 (mainline v6.8-rc5),
+// from the stable announcements' shortlogs. Branches between 5.8 and 6.7 that are not listed ended before the fix
+// and stay e5; 5.4 and 4.19 never had the regression (their modpost predates 5.8).
 struct TrimFixPoint {
   unsigned major, minor, first_fixed_patch;
 };
@@ -55,16 +56,12 @@ llvm::Expected<KernelVersion> parse_kernel_version(std::string_view text) {
 }
 
 llvm::Expected<EraSetting> era_for_version(KernelVersion v) {
-  auto unpinned = [&](const char* what) -> llvm::Error {
-    return make_error(ErrorCategory::cannot_predict,
-                      "kernel " + std::to_string(v.major) + "." + std::to_string(v.minor) + "." +
-                          std::to_string(v.patch) + " lies where " + what + " is not pinned to a release; pass --era");
-  };
   const ModFormat format = mod_format_for_version(v);
-  if (v < KernelVersion{2, 6, 19}) return EraSetting{Era::e1, format};
-  if (v < KernelVersion{2, 6, 32}) return unpinned("the skipping of .a entries (E1/E2)");
-  if (v < KernelVersion{2, 6, 33}) return EraSetting{Era::e2, format};
-  if (v < KernelVersion{3, 4, 0}) return unpinned("the start of source_ lines (E2/E3)");
+  // .a entries skipped from 2.6.28 (absent in 2.6.27, present in 2.6.28.6 and 2.6.29 trees); source_ lines from
+  // 2.6.38 (fixdep stopped listing the source in deps_ during its -rc cycle, and sumversion learnt source_ before
+  // the release; 2.6.37 has deps_ only).
+  if (v < KernelVersion{2, 6, 28}) return EraSetting{Era::e1, format};
+  if (v < KernelVersion{2, 6, 38}) return EraSetting{Era::e2, format};
   if (v < KernelVersion{5, 3, 0}) return EraSetting{Era::e3, format};
   if (v < KernelVersion{5, 8, 0}) return EraSetting{Era::e4, format};
   if (v < KernelVersion{6, 8, 0}) {

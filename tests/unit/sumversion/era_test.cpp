@@ -62,9 +62,12 @@ TEST(Era, StableBackportsOfTheTrimFix) {
   EXPECT_EQ(era_of("5.19.17"), "E5/F3");
 }
 
-TEST(Era, UnpinnedWindowsAreRefused) {
-  EXPECT_EQ(era_of("2.6.25"), "unpinned");
-  EXPECT_EQ(era_of("3.0.0"), "unpinned");
+TEST(Era, OldBoundaries) {
+  EXPECT_EQ(era_of("2.6.27"), "E1");
+  EXPECT_EQ(era_of("2.6.28"), "E2");
+  EXPECT_EQ(era_of("2.6.37"), "E2");
+  EXPECT_EQ(era_of("2.6.38"), "E3");
+  EXPECT_EQ(era_of("3.0.0"), "E3");
 }
 
 TEST(Era, Parse) {

@@ -14,9 +14,9 @@
 namespace srcver::sumversion {
 
 enum class Era {
-  e1, // <= 2.6.18: no source_ line, no .a skip; old line reader; files mmapped
-  e2, // 2.6.2x..2.6.32: as e1, but `.a` entries are skipped
-  e3, // (by 3.4)..5.2: as e2, with `source_` lines
+  e1, // <= 2.6.27: no source_ line, no .a skip; old line reader; files mmapped
+  e2, // 2.6.28..2.6.37: as e1, but `.a` entries are skipped
+  e3, // 2.6.38..5.2: as e2, with `source_` lines
   e4, // 5.3..5.7: as e3; the object list moved to <modpath>.mod
   e5, // 5.8..trim fix (trim regression): indented deps are never hashed; files read and cut at the first NUL;
       // a missing file makes modpost fail
@@ -77,8 +77,8 @@ struct KernelVersion {
 // "6.1.192" or "6.1" (patch 0). Anything else is a usage error.
 llvm::Expected<KernelVersion> parse_kernel_version(std::string_view text);
 
-// The era of a kernel version, with the stable-branch fix points of the 5.8 trim regression. Versions in a window
-// whose boundary is not pinned (see the implementation) are an error of category cannot_predict that asks for --era.
+// The era of a kernel version, with the stable-branch fix points of the 5.8 trim regression. Distribution kernels
+// that carry backports against their version (RHEL 9's 5.14) need --era.
 llvm::Expected<EraSetting> era_for_version(KernelVersion version);
 
 // "E1".."E7", optionally with "/F1".."/F3" (case-insensitive). The format defaults to the era's usual one
