@@ -11,8 +11,9 @@ KERNEL_PKGS=(
 BUILD_PKGS=(
   build-essential cmake make pkg-config
   "libclang-19-dev" "libclang-cpp19-dev" "llvm-19-dev" "clang-19" "clang-tools-19"
-  libssl-dev libfmt-dev libgtest-dev
+  libssl-dev libfmt-dev libgtest-dev liblzma-dev libzstd-dev zlib1g-dev
   kmod xz-utils zstd gzip python3 bc
+  "dkms=3.0.10-8+deb12u1"
 )
 
 SUDO=

@@ -29,6 +29,10 @@ cl::opt<std::string> g_kernel("kernel",
                               cl::desc("The kernel: a release under /lib/modules or a build directory "
                                        "(default: from the modules' vermagic)"),
                               cl::value_desc("release|dir"), cl::sub(g_from_build), cl::cat(g_category));
+cl::opt<std::string> g_all_versions("all-versions",
+                                    cl::desc("Whether modpost ran with -a (CONFIG_MODULE_SRCVERSION_ALL): yes or no "
+                                             "(default: from the tree's .Module.symvers.cmd)"),
+                                    cl::value_desc("yes|no"), cl::sub(g_from_build), cl::cat(g_category));
 cl::opt<bool> g_json("json", cl::desc("JSON output: per module its status, reason, objects and hashed files"),
                      cl::sub(g_from_build), cl::cat(g_category));
 cl::opt<std::string> g_dump("dump-hash-input",
@@ -41,8 +45,9 @@ cl::extrahelp g_exit_help(R"(
 EXIT STATUS
   0  every module's srcversion was computed
   2  bad usage or input (not a built tree, unknown option value)
-  3  some module has no srcversion (printed as "<module> -", reason on stderr), or the answer cannot be
-     known with certainty (for example the kernel's era)
+  3  some module has no srcversion (printed as "<module> -", reason on stderr: modpost's rules give none, the
+     module has no version and modpost ran without -a, the module was not built), or the answer cannot be
+     known with certainty
 )");
 
 int usage_error(llvm::Error err) {
@@ -80,6 +85,11 @@ int main(int argc, char** argv) {
       command.options.kernel_version = *version;
     }
     if (!g_kernel.empty()) command.options.kernel = g_kernel;
+    if (g_all_versions == "yes" || g_all_versions == "no") {
+      command.options.all_versions = g_all_versions == "yes";
+    } else if (!g_all_versions.empty()) {
+      return usage_error(make_error(ErrorCategory::usage, "--all-versions takes yes or no"));
+    }
     return tool::run_from_build(command);
   }
   cl::PrintHelpMessage();

@@ -25,7 +25,7 @@ ModFormat mod_format_for_version(KernelVersion v) {
 
 } // namespace
 
-EraRules rules_for(EraSetting setting) {
+EraRules rules_for(EraSetting setting, std::optional<KernelVersion> version) {
   const Era era = setting.era;
   EraRules rules{};
   rules.setting = setting;
@@ -36,6 +36,13 @@ EraRules rules_for(EraSetting setting) {
   rules.trims_lines = era != Era::e5;
   rules.reads_whole_file = era >= Era::e5;
   rules.missing_is_fatal = era >= Era::e5;
+  if (version) {
+    rules.malformed_source_aborts = !(*version < KernelVersion{5, 19, 0}) && *version < KernelVersion{6, 12, 0};
+    rules.crc_cmd_from_stem = !(*version < KernelVersion{6, 13, 0});
+  } else {
+    rules.malformed_source_aborts = era == Era::e5 && setting.mod_format == ModFormat::f3;
+    rules.crc_cmd_from_stem = era == Era::e7;
+  }
   return rules;
 }
 

@@ -39,6 +39,26 @@ SrcversionResult compute_srcversion(FileSource& files, const SrcversionRequest& 
   }
   result.objects = std::move(*objects);
 
+  if (request.modversions && rules.mod_format == ModFormat::f3) {
+    // 5.19+ -m: the CRC pass reads the .cmd of every entry up to the first empty line of the .mod file.
+    std::string_view rest = *mod_content;
+    rest = rest.substr(0, rest.find('\0'));
+    while (!rest.empty()) {
+      const std::size_t nl = rest.find('\n');
+      const std::string_view entry = rest.substr(0, nl);
+      if (entry.empty()) break;
+      std::string object(entry);
+      if (rules.crc_cmd_from_stem && object.size() >= 2) object = object.substr(0, object.size() - 2) + ".o";
+      const std::string cmd_path = cmd_file_for_object(object);
+      if (auto cmd = files.read(cmd_path); !cmd) {
+        fail_missing(result, rules, cmd_path, cmd.takeError());
+        return result;
+      }
+      if (nl == std::string_view::npos) break;
+      rest.remove_prefix(nl + 1);
+    }
+  }
+
   Md4 md4;
   for (const std::string& object : result.objects) {
     if (rules.skips_static_libs && is_static_library(object)) continue;
@@ -59,8 +79,16 @@ SrcversionResult compute_srcversion(FileSource& files, const SrcversionRequest& 
     for (const auto& skipped : walk.skipped)
       result.skipped.push_back({object, skipped.path, skipped.reason});
     if (walk.malformed) {
-      result.outcome = Outcome::no_srcversion;
-      result.reason = cmd_path + ": " + walk.end + ": no srcversion";
+      // 5.19-6.11 free a pointer that strsep moved, unless this entry ended the .mod file without a newline.
+      const std::string_view mod = *mod_content;
+      const bool ended_file = &object == &result.objects.back() && !mod.empty() && mod.back() != '\n';
+      if (rules.malformed_source_aborts && !ended_file) {
+        result.outcome = Outcome::modpost_fails;
+        result.reason = "modpost would abort (free(): invalid pointer) after " + cmd_path + ": " + walk.end;
+      } else {
+        result.outcome = Outcome::no_srcversion;
+        result.reason = cmd_path + ": " + walk.end + ": no srcversion";
+      }
       return result;
     }
 

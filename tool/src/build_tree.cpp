@@ -2,6 +2,7 @@
 #include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/kernel.hpp>
 #include <srcver/tool/modinfo.hpp>
+#include <srcver/tool/module_file.hpp>
 
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -35,15 +36,17 @@ struct EraChoice {
   sumversion::EraSetting setting;
   std::string source;
   std::optional<KernelBuild> kernel;
+  std::optional<sumversion::KernelVersion> version;
 };
 
 llvm::Expected<EraChoice> choose_era(const FromBuildOptions& options, const fs::path& modpost_dir,
-                                     const fs::path& first_ko) {
-  if (options.era) return EraChoice{*options.era, "--era", std::nullopt};
+                                     const std::string& first_module_file) {
+  const fs::path first_ko(first_module_file);
+  if (options.era) return EraChoice{*options.era, "--era", std::nullopt, options.kernel_version};
   if (options.kernel_version) {
     auto setting = sumversion::era_for_version(*options.kernel_version);
     if (!setting) return setting.takeError();
-    return EraChoice{*setting, "--kernel-version", std::nullopt};
+    return EraChoice{*setting, "--kernel-version", std::nullopt, options.kernel_version};
   }
   std::optional<KernelBuild> kernel;
   std::string how;
@@ -83,7 +86,50 @@ llvm::Expected<EraChoice> choose_era(const FromBuildOptions& options, const fs::
   return EraChoice{*setting,
                    "kernel " + std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch) +
                        " (" + kernel->build_dir + ", " + how + ")",
-                   kernel};
+                   kernel, kernel->version};
+}
+
+// Whether modpost ran with -a (all_versions, i.e. CONFIG_MODULE_SRCVERSION_ALL): Kbuild records modpost's command
+// line in .Module.symvers.cmd (6.x, 7.x). nullopt when no such record exists (older kernels).
+std::optional<bool> recorded_all_versions(const std::vector<fs::path>& dirs) {
+  for (const fs::path& dir : dirs) {
+    auto buffer = llvm::MemoryBuffer::getFile((dir / ".Module.symvers.cmd").string(), /*IsText=*/true);
+    if (!buffer) continue;
+    llvm::StringRef line = (*buffer)->getBuffer().split('\n').first;
+    const std::size_t assign = line.find(":=");
+    if (assign == llvm::StringRef::npos) continue;
+    llvm::SmallVector<llvm::StringRef, 32> tokens;
+    line.drop_front(assign + 2).split(tokens, ' ', -1, /*KeepEmpty=*/false);
+    bool in_modpost = false;
+    for (llvm::StringRef token : tokens) {
+      if (token.ends_with("modpost")) in_modpost = true;
+      else if (token == "|" || token == ";") in_modpost = false;
+      else if (in_modpost && token == "-a") return true;
+    }
+    return false;
+  }
+  return std::nullopt;
+}
+
+// modpost writes a srcversion for a module whose .modinfo has a version= entry, or for every module with -a.
+// The .modinfo modpost reads is that of the module object <name>.o.
+void apply_trigger(BuiltModule& module, const fs::path& module_object, std::optional<bool> all_versions) {
+  if (all_versions == std::optional<bool>(true)) return;
+  auto info = read_modinfo(module_object.string());
+  if (info && !modinfo_value(*info, "version").empty()) return;
+  if (!info) {
+    module.status = BuiltModule::Status::cannot_tell;
+    module.reason = "cannot read " + module_object.string() + " (" + llvm::toString(info.takeError()) +
+                    ") to see whether the module has a version";
+  } else if (!all_versions) {
+    module.status = BuiltModule::Status::cannot_tell;
+    module.reason = "the module has no version, and whether modpost ran with -a (CONFIG_MODULE_SRCVERSION_ALL) is "
+                    "not recorded in this tree; pass --all-versions=yes|no";
+  } else {
+    module.status = BuiltModule::Status::no_version;
+    module.reason = "the module has no version (MODULE_VERSION) and modpost ran without -a "
+                    "(CONFIG_MODULE_SRCVERSION_ALL unset): modpost writes no srcversion";
+  }
 }
 
 } // namespace
@@ -131,32 +177,65 @@ llvm::Expected<FromBuildReport> compute_from_build(const std::string& build_dir_
     }
   }
 
-  const fs::path first_ko =
-      resolve(modpost_dir.empty() ? build_dir : modpost_dir, strip_module_suffix(entries.front()) + ".ko");
-  auto era = choose_era(options, modpost_dir, first_ko);
-  if (!era) return era.takeError();
-  if (modpost_dir.empty()) modpost_dir = era->kernel ? fs::path(era->kernel->build_dir) : build_dir;
+  // The modules, and the first one that was built (its vermagic names the kernel).
+  const fs::path module_root = modpost_dir.empty() ? build_dir : modpost_dir;
+  std::vector<BuiltModule> modules;
+  std::string first_built;
+  for (const std::string& entry : entries) {
+    BuiltModule module;
+    const fs::path stem = resolve(module_root, strip_module_suffix(entry));
+    module.module = display_name(stem, build_dir);
+    module.module_file = find_module_file(stem.string());
+    if (module.module_file.empty()) {
+      module.status = BuiltModule::Status::not_built;
+      module.reason = "no " + stem.string() + ".ko (or .ko.xz/.ko.zst/.ko.gz): the build did not produce this module";
+    } else if (first_built.empty()) {
+      first_built = module.module_file;
+    }
+    modules.push_back(std::move(module));
+  }
 
   FromBuildReport report;
   report.build_dir = build_dir.string();
+  if (first_built.empty() && !options.era && !options.kernel_version && !options.kernel) {
+    // Nothing was built: every module is reported as such, and no era is needed.
+    report.modpost_dir = module_root.string();
+    report.modules = std::move(modules);
+    return report;
+  }
+  auto era = choose_era(options, modpost_dir, first_built);
+  if (!era) return era.takeError();
+  if (modpost_dir.empty()) modpost_dir = era->kernel ? fs::path(era->kernel->build_dir) : build_dir;
+
   report.modpost_dir = modpost_dir.string();
   report.era = era->setting;
   report.era_source = era->source;
+  report.all_versions = options.all_versions ? options.all_versions : recorded_all_versions({build_dir, modpost_dir});
 
-  const sumversion::EraRules rules = sumversion::rules_for(era->setting);
+  const sumversion::EraRules rules = sumversion::rules_for(era->setting, era->version);
   DiskFileSource files(modpost_dir.string());
   sumversion::SrcversionRequest request;
   request.keep_hash_input = options.keep_hash_input;
   if (rules.mod_format == sumversion::ModFormat::f1 && fs::is_directory(build_dir / ".tmp_versions")) {
     request.modverdir = (build_dir / ".tmp_versions").string(); // M= builds: $(KBUILD_EXTMOD)/.tmp_versions
   }
-  for (const std::string& entry : entries) {
-    request.module_name = strip_module_suffix(entry);
-    BuiltModule module;
-    module.module = display_name(resolve(modpost_dir, request.module_name), build_dir);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    BuiltModule& module = modules[i];
+    if (module.status == BuiltModule::Status::not_built) continue;
+    request.module_name = strip_module_suffix(entries[i]);
     module.result = sumversion::compute_srcversion(files, request, rules);
-    report.modules.push_back(std::move(module));
+    using Outcome = sumversion::SrcversionResult::Outcome;
+    if (module.result.outcome == Outcome::no_srcversion) {
+      module.status = BuiltModule::Status::no_srcversion;
+      module.reason = module.result.reason;
+    } else if (module.result.outcome == Outcome::modpost_fails) {
+      module.status = BuiltModule::Status::modpost_fails;
+      module.reason = module.result.reason;
+    } else {
+      apply_trigger(module, resolve(modpost_dir, request.module_name + ".o"), report.all_versions);
+    }
   }
+  report.modules = std::move(modules);
   return report;
 }
 

@@ -11,13 +11,16 @@
 namespace srcver::tool {
 namespace {
 
-using Outcome = sumversion::SrcversionResult::Outcome;
+using Status = BuiltModule::Status;
 
-const char* outcome_name(Outcome outcome) {
-  switch (outcome) {
-  case Outcome::ok: return "ok";
-  case Outcome::no_srcversion: return "no-srcversion";
-  case Outcome::modpost_fails: return "modpost-fails";
+const char* status_name(Status status) {
+  switch (status) {
+  case Status::ok: return "ok";
+  case Status::no_srcversion: return "no-srcversion";
+  case Status::modpost_fails: return "modpost-fails";
+  case Status::not_built: return "not-built";
+  case Status::no_version: return "no-version";
+  case Status::cannot_tell: return "cannot-tell";
   }
   return "?";
 }
@@ -39,12 +42,13 @@ llvm::json::Value module_json(const BuiltModule& module) {
                                         {"hashed_bytes", static_cast<int64_t>(h.hashed_bytes)}});
   }
   llvm::json::Object out{{"module", module.module},
-                         {"status", outcome_name(r.outcome)},
+                         {"module_file", module.module_file},
+                         {"status", status_name(module.status)},
                          {"mod_file", r.mod_file},
                          {"objects", std::move(objects)},
                          {"hashed_files", std::move(hashed)}};
-  out["srcversion"] = r.outcome == Outcome::ok ? llvm::json::Value(r.srcversion) : llvm::json::Value(nullptr);
-  if (r.outcome != Outcome::ok) out["reason"] = r.reason;
+  out["srcversion"] = module.status == Status::ok ? llvm::json::Value(r.srcversion) : llvm::json::Value(nullptr);
+  if (module.status != Status::ok) out["reason"] = module.reason;
   return out;
 }
 
@@ -59,14 +63,14 @@ int run_from_build(const FromBuildCommand& command) {
     fmt::print(stderr, "srcversion-predict: {}\n", error.message);
     return exit_for(error.category);
   }
-  SRCVER_LOG("era {} from {}; modpost directory {}", sumversion::era_name(report->era), report->era_source,
-             report->modpost_dir);
+  const std::string era = report->era ? sumversion::era_name(*report->era) : "unknown";
+  SRCVER_LOG("era {} from {}; modpost directory {}", era, report->era_source, report->modpost_dir);
 
   int status = exit_ok;
   for (const auto& module : report->modules) {
-    if (module.result.outcome != Outcome::ok) {
+    if (module.status != Status::ok) {
       status = exit_cannot_predict;
-      fmt::print(stderr, "srcversion-predict: {}: {}\n", module.module, module.result.reason);
+      fmt::print(stderr, "srcversion-predict: {}: {}\n", module.module, module.reason);
     }
     for (const auto& h : module.result.hashed) {
       SRCVER_LOG("{}: hashed {} ({} bytes)", module.module, h.path, h.hashed_bytes);
@@ -89,14 +93,14 @@ int run_from_build(const FromBuildCommand& command) {
       modules.push_back(module_json(module));
     llvm::json::Object root{{"build_dir", report->build_dir},
                             {"modpost_dir", report->modpost_dir},
-                            {"era", sumversion::era_name(report->era)},
+                            {"era", era},
                             {"era_source", report->era_source},
                             {"modules", std::move(modules)}};
     llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
   } else {
     for (const auto& module : report->modules) {
       llvm::outs() << module.module << ' '
-                   << (module.result.outcome == Outcome::ok ? module.result.srcversion : std::string("-")) << '\n';
+                   << (module.status == Status::ok ? module.result.srcversion : std::string("-")) << '\n';
     }
   }
   llvm::outs().flush();

@@ -1,5 +1,6 @@
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/modinfo.hpp>
+#include <srcver/tool/module_file.hpp>
 
 #include <llvm/Support/MemoryBuffer.h>
 
@@ -78,10 +79,9 @@ llvm::Expected<Modinfo> parse_modinfo(std::string_view elf, const std::string& p
 }
 
 llvm::Expected<Modinfo> read_modinfo(const std::string& path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  if (!buffer) return make_error(ErrorCategory::input, buffer.getError().message(), path);
-  const llvm::StringRef bytes = (*buffer)->getBuffer();
-  return parse_modinfo(std::string_view(bytes.data(), bytes.size()), path);
+  auto bytes = read_module_file(path);
+  if (!bytes) return bytes.takeError();
+  return parse_modinfo(*bytes, path);
 }
 
 std::string modinfo_value(const Modinfo& info, std::string_view key) {

@@ -32,8 +32,8 @@ std::string first_line(const fs::path& p) {
 
 class ModpostFixture : public testing::Test {
 public:
-  ModpostFixture(fs::path case_dir, std::string release, EraSetting era)
-      : m_case_dir(std::move(case_dir)), m_release(std::move(release)), m_era(era) {}
+  ModpostFixture(fs::path case_dir, std::string release, EraRules rules)
+      : m_case_dir(std::move(case_dir)), m_release(std::move(release)), m_rules(rules) {}
 
   void TestBody() override {
     SCOPED_TRACE(first_line(m_case_dir / "case.txt"));
@@ -41,7 +41,9 @@ public:
     srcver::tool::DiskFileSource files((m_case_dir / "tree").string());
     SrcversionRequest request;
     request.module_name = first_line(m_case_dir / "module");
-    const SrcversionResult r = compute_srcversion(files, request, rules_for(m_era));
+    // Extra modpost flags of the case (the oracle passed them to the real modpost too).
+    request.modversions = fs::exists(m_case_dir / "flags") && slurp(m_case_dir / "flags").find("-m") != std::string::npos;
+    const SrcversionResult r = compute_srcversion(files, request, m_rules);
     if (expected.rfind("fatal: ", 0) == 0) {
       EXPECT_EQ(r.outcome, SrcversionResult::Outcome::modpost_fails) << "srcversion " << r.srcversion;
       // modpost names the file it could not open; so must we.
@@ -60,12 +62,12 @@ public:
 private:
   fs::path m_case_dir;
   std::string m_release;
-  EraSetting m_era;
+  EraRules m_rules;
 };
 
 // The kernels the goldens came from: "<release> <VERSION.PATCHLEVEL.SUBLEVEL>" per line (written by the oracle).
-std::map<std::string, EraSetting> kernel_eras(const fs::path& root) {
-  std::map<std::string, EraSetting> eras;
+std::map<std::string, EraRules> kernel_eras(const fs::path& root) {
+  std::map<std::string, EraRules> eras;
   std::ifstream in(root / "kernels.txt");
   std::string release, version;
   while (in >> release >> version) {
@@ -79,7 +81,7 @@ std::map<std::string, EraSetting> kernel_eras(const fs::path& root) {
       llvm::consumeError(era.takeError());
       continue;
     }
-    eras.emplace(release, *era);
+    eras.emplace(release, rules_for(*era, *v));
   }
   return eras;
 }
@@ -114,10 +116,10 @@ int main(int argc, char** argv) {
                                 return new Unknown(release);
                               });
       } else {
-        const EraSetting setting = era->second;
+        const EraRules rules = era->second;
         testing::RegisterTest("ModpostFixture", name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
-                              [case_dir, release, setting]() -> testing::Test* {
-                                return new ModpostFixture(case_dir, release, setting);
+                              [case_dir, release, rules]() -> testing::Test* {
+                                return new ModpostFixture(case_dir, release, rules);
                               });
       }
       ++registered;

@@ -42,21 +42,6 @@ struct EraSetting {
   }
 };
 
-// The concrete rules of one era. Derived from Era by rules_for(); kept as data so tests can state them.
-struct EraRules {
-  EraSetting setting;
-  ModFormat mod_format;
-  bool has_source_line;   // `source_<target> := <file>` lines are hashed (e3+)
-  bool skips_static_libs; // `.mod` entries ending in ".a" are skipped (e2+)
-  bool old_line_reader;   // get_next_line: trims, drops blank lines, 4095-byte limit, drops last line without LF
-  bool trims_lines;       // leading isspace bytes removed before the prefix tests (all but e5)
-  bool reads_whole_file;  // read + NUL-terminate: content ends at the first NUL, empty file fine (e5+);
-                          // otherwise mmap: NULs hashed, an empty file cannot be mapped (no srcversion)
-  bool missing_is_fatal;  // a missing file makes modpost itself fail (e5+); else only this module has none
-};
-
-EraRules rules_for(EraSetting setting);
-
 // A kernel's VERSION.PATCHLEVEL.SUBLEVEL (from its Makefile; a distribution's release string is not enough:
 // Debian's "6.1.0-56-amd64" is 6.1.192).
 struct KernelVersion {
@@ -73,6 +58,30 @@ struct KernelVersion {
     return a.major == b.major && a.minor == b.minor && a.patch == b.patch;
   }
 };
+
+// The concrete rules of one era. Derived from Era by rules_for(); kept as data so tests can state them.
+struct EraRules {
+  EraSetting setting;
+  ModFormat mod_format;
+  bool has_source_line;   // `source_<target> := <file>` lines are hashed (e3+)
+  bool skips_static_libs; // `.mod` entries ending in ".a" are skipped (e2+)
+  bool old_line_reader;   // get_next_line: trims, drops blank lines, 4095-byte limit, drops last line without LF
+  bool trims_lines;       // leading isspace bytes removed before the prefix tests (all but e5)
+  bool reads_whole_file;  // read + NUL-terminate: content ends at the first NUL, empty file fine (e5+);
+                          // otherwise mmap: NULs hashed, an empty file cannot be mapped (no srcversion)
+  bool missing_is_fatal;  // a missing file makes modpost itself fail (e5+); else only this module has none
+
+  // Rules of particular releases inside an era (known only with the kernel version; from the era alone, the
+  // era's usual release is assumed):
+  bool malformed_source_aborts; // 5.19..6.11: after a malformed source_ line modpost frees a moved pointer and
+                                // aborts, unless the entry was the .mod's last, unterminated line (fixed in 6.12)
+  bool crc_cmd_from_stem;       // the -m CRC pass (5.19+) opens "<dir>.<base minus 2 chars>.o.cmd" for each .mod
+                                // entry (seen on 7.2.12) instead of the entry's own .cmd (6.1, 6.12); taken from
+                                // 6.13 on, the exact release is not pinned
+};
+
+// The rules of an era; `version`, when known, refines the per-release rules above.
+EraRules rules_for(EraSetting setting, std::optional<KernelVersion> version = std::nullopt);
 
 // "6.1.192" or "6.1" (patch 0). Anything else is a usage error.
 llvm::Expected<KernelVersion> parse_kernel_version(std::string_view text);

@@ -24,6 +24,8 @@ struct SrcversionRequest {
   std::string module_name;                 // modpost's name for the module: path without .ko/.o ("/abs/M/x", "x")
   std::string modverdir = ".tmp_versions"; // F1 eras only: where the .mod files live
   bool keep_hash_input = false;            // fill SrcversionResult::hash_input with every byte fed to MD4
+  bool modversions = false; // modpost runs with -m (CONFIG_MODVERSIONS): from 5.19 its CRC pass opens a .cmd for
+                            // every .mod entry, .a included, and dies when one is missing
 };
 
 struct SrcversionResult {

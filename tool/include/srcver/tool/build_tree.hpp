@@ -17,19 +17,32 @@ struct FromBuildOptions {
   std::optional<sumversion::EraSetting> era;               // --era: wins over everything else
   std::optional<sumversion::KernelVersion> kernel_version; // --kernel-version
   std::optional<std::string> kernel;                       // --kernel: release or build directory
+  std::optional<bool> all_versions; // whether modpost ran with -a; default: from its recorded command line
   bool keep_hash_input = false;
 };
 
 struct BuiltModule {
-  std::string module; // path of the built module relative to the build directory, without .ko
-  sumversion::SrcversionResult result;
+  enum class Status {
+    ok,            // srcversion computed, and modpost writes one for this module
+    no_srcversion, // modpost's rules give none (reason says which)
+    modpost_fails, // modpost itself would fail on this tree
+    not_built,     // no .ko (or .ko.xz/.zst/.gz): the build did not produce this module
+    no_version,    // neither version= in the module nor -a on modpost's command line: modpost writes none
+    cannot_tell,   // whether modpost writes one is unknown (no version=, and -a not recorded)
+  };
+  std::string module;      // path of the built module relative to the build directory, without .ko
+  std::string module_file; // the built module file found, "" when none
+  Status status = Status::ok;
+  std::string reason;                  // why not ok
+  sumversion::SrcversionResult result; // the computation (empty when not_built)
 };
 
 struct FromBuildReport {
   std::string build_dir;   // absolute
   std::string modpost_dir; // the directory modpost ran in, as far as the tree tells (relative paths resolve here)
-  sumversion::EraSetting era;
+  std::optional<sumversion::EraSetting> era; // unknown only when no module was built
   std::string era_source;           // how the era was chosen ("--era", "kernel 6.1.192 (/usr/src/...)")
+  std::optional<bool> all_versions; // modpost's -a, when known
   std::vector<BuiltModule> modules; // modules.order order
 };
 

@@ -15,7 +15,7 @@ using Modinfo = std::vector<std::pair<std::string, std::string>>;
 // Parses the .modinfo section of an ELF relocatable (32- or 64-bit, little-endian) held in `elf`.
 llvm::Expected<Modinfo> parse_modinfo(std::string_view elf, const std::string& path_for_errors);
 
-// Reads a module file and parses its .modinfo.
+// Reads a module file (.ko, .ko.xz, .ko.zst, .ko.gz, or a module object .o) and parses its .modinfo.
 llvm::Expected<Modinfo> read_modinfo(const std::string& path);
 
 // The first value of `key`, or "" when absent.

@@ -1,0 +1,2 @@
+m/a.o
+m/sub/b.o

@@ -1,0 +1,2 @@
+./hello.o
+./sub/b.o

@@ -1,0 +1,4 @@
+m/x.o
+
+m/lib.a
+m/y.o

@@ -1,0 +1,2 @@
+#include "../hello.h"
+#define INNER (HELLO_ANSWER + 1)

@@ -1,0 +1,3 @@
+== asmmod
+@M@/main.o
+@M@/table.o

@@ -1,0 +1,3 @@
+== asmmod
+./main.o
+./table.o

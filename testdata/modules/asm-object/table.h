@@ -1,0 +1,2 @@
+/* shared by table.S and main.c: same-directory header of both objects */
+#define TABLE_MAGIC 42

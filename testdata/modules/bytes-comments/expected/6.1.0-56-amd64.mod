@@ -1,0 +1,2 @@
+== cmts
+@M@/cmts.o

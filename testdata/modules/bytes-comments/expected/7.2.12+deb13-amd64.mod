@@ -1,0 +1,2 @@
+== cmts
+./cmts.o

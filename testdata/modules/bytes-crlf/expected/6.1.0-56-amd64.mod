@@ -1,0 +1,2 @@
+== crlf
+@M@/crlf.o

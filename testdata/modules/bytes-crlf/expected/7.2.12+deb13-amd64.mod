@@ -1,0 +1,2 @@
+== crlf
+./crlf.o

@@ -1,0 +1,2 @@
+== strs
+@M@/strs.o

@@ -1,0 +1,2 @@
+== strs
+./strs.o

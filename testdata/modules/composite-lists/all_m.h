@@ -1,0 +1,1 @@
+#define ALL_M_ZERO 0

@@ -1,0 +1,2 @@
+#include "common.h"
+int o_helper(int x) { return x; }

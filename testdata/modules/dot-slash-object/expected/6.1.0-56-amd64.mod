@@ -1,0 +1,3 @@
+== dots
+@M@/./a.o
+@M@/sub/b.o

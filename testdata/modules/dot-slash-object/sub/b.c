@@ -1,0 +1,3 @@
+#include "b.h"
+#include "../a.h"
+int b_fn(int v) { return v + B_ZERO; }

@@ -1,0 +1,2 @@
+int b_fn(int x);
+int impl_fn(int x);

@@ -1,0 +1,3 @@
+== dup
+@M@/a.o
+@M@/sub/b.o

@@ -1,0 +1,2 @@
+#include "../a.h"
+int b_fn(int x) { return x; }

@@ -1,0 +1,3 @@
+== emptysrc
+@M@/main.o
+@M@/empty.o

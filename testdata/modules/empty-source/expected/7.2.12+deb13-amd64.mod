@@ -1,0 +1,3 @@
+== emptysrc
+./main.o
+./empty.o

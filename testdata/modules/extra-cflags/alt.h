@@ -1,0 +1,2 @@
+/* included only while Kbuild honours EXTRA_CFLAGS */
+#define XCF_ZERO (0)

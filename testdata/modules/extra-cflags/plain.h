@@ -1,0 +1,2 @@
+/* included when EXTRA_CFLAGS is ignored */
+#define XCF_ZERO 0

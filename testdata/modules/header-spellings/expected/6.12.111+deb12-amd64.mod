@@ -1,0 +1,3 @@
+== hdrs
+@M@/main.o
+@M@/sub/part.o

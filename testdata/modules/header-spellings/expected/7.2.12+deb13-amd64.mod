@@ -1,0 +1,3 @@
+== hdrs
+./main.o
+./sub/part.o

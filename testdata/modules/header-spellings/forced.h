@@ -1,0 +1,2 @@
+/* -include'd by ccflags-y: the first dependency after the kernel's own -include files */
+#define FORCED_ZERO 0

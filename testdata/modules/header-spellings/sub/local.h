@@ -1,0 +1,2 @@
+/* same-directory header of sub/part.o */
+#define SUBLOCAL_ZERO 0

@@ -1,0 +1,1 @@
+#define SOLO_DIRECT_ZERO (0) /* direct */

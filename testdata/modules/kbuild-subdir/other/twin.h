@@ -1,0 +1,1 @@
+#define TWIN_ZERO 0 /* other */

@@ -1,0 +1,1 @@
+#define DEEP_ZERO 0

@@ -1,0 +1,2 @@
+#include "inner.h"
+int inner_util(int v) { return v; }

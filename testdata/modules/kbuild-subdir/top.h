@@ -1,0 +1,1 @@
+#define TOP_ZERO 0

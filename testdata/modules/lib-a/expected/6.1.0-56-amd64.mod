@@ -1,0 +1,3 @@
+== withlib
+@M@/main.o
+@M@/lib.a

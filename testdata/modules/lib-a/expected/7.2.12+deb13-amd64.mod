@@ -1,0 +1,3 @@
+== withlib
+./main.o
+./lib.a

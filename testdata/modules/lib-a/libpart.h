@@ -1,0 +1,1 @@
+int libpart_fn(int v);

@@ -1,0 +1,2 @@
+== longcmd
+@M@/longcmd.o

@@ -1,0 +1,2 @@
+== longcmd
+./longcmd.o

@@ -1,0 +1,4 @@
+== plain
+@M@/plain.o
+== nover
+@M@/nover.o

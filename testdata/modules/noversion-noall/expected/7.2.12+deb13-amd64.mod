@@ -1,0 +1,4 @@
+== plain
+./plain.o
+== nover
+./nover.o

@@ -1,0 +1,2 @@
+== nover
+@M@/nover.o

@@ -1,0 +1,2 @@
+== nover
+./nover.o

@@ -1,0 +1,12 @@
+/* Single-object module without MODULE_VERSION: it gets a srcversion only because modpost runs with -a
+ * (CONFIG_MODULE_SRCVERSION_ALL=y, which the goldens' builds always pass). */
+#include <linux/module.h>
+#include <linux/init.h>
+
+static int __init nover_init(void) { return 0; }
+static void __exit nover_exit(void) { }
+
+module_init(nover_init);
+module_exit(nover_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("srcversion-predict torture case: no MODULE_VERSION");

@@ -1,0 +1,1 @@
+#define DRV_ZERO 0

@@ -1,0 +1,3 @@
+== drv/drvmod
+@M@/drv/main.o
+@M@/drv/../common/shared.o

@@ -1,0 +1,3 @@
+== drv/drvmod
+drv/main.o
+drv/../common/shared.o

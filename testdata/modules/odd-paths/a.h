@@ -1,0 +1,2 @@
+int b_fn(int v);
+#define A_ZERO 0

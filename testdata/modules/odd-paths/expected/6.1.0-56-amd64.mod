@@ -1,0 +1,3 @@
+== oddp
+@M@/a.o
+@M@/sub//b.o

@@ -1,0 +1,2 @@
+== selfinc
+@M@/selfinc.o

@@ -1,0 +1,2 @@
+== selfinc
+./selfinc.o

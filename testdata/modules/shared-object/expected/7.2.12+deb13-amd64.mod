@@ -1,0 +1,8 @@
+== b
+./x.o
+./y.o
+== a
+./y.o
+./z.o
+== solo
+./solo.o

@@ -1,0 +1,3 @@
+== subobj
+@M@/a.o
+@M@/sub/b.o

@@ -1,0 +1,3 @@
+== subobj
+./a.o
+./sub/b.o

@@ -1,0 +1,2 @@
+/* same-directory header of sub/b.o */
+#define B_ZERO 0

@@ -1,0 +1,103 @@
+#include <srcver/sumversion/error.hpp>
+#include <srcver/tool/module_file.hpp>
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/MemoryBuffer.h>
+
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <filesystem>
+
+namespace srcver::tool {
+namespace {
+
+llvm::Error corrupt(const std::string& path, const std::string& why) {
+  return make_error(ErrorCategory::input, "cannot decompress: " + why, path);
+}
+
+llvm::Expected<std::string> unxz(llvm::StringRef in, const std::string& path) {
+  lzma_stream strm = LZMA_STREAM_INIT;
+  if (lzma_stream_decoder(&strm, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) return corrupt(path, "xz init");
+  std::string out;
+  char chunk[1 << 16];
+  strm.next_in = reinterpret_cast<const uint8_t*>(in.data());
+  strm.avail_in = in.size();
+  lzma_ret ret = LZMA_OK;
+  while (ret == LZMA_OK) {
+    strm.next_out = reinterpret_cast<uint8_t*>(chunk);
+    strm.avail_out = sizeof chunk;
+    ret = lzma_code(&strm, LZMA_FINISH);
+    out.append(chunk, sizeof chunk - strm.avail_out);
+  }
+  lzma_end(&strm);
+  if (ret != LZMA_STREAM_END) return corrupt(path, "xz error " + std::to_string(ret));
+  return out;
+}
+
+llvm::Expected<std::string> unzstd(llvm::StringRef in, const std::string& path) {
+  ZSTD_DStream* stream = ZSTD_createDStream();
+  std::string out;
+  char chunk[1 << 16];
+  ZSTD_inBuffer input{in.data(), in.size(), 0};
+  size_t ret = 1;
+  while (input.pos < input.size || ret != 0) {
+    ZSTD_outBuffer output{chunk, sizeof chunk, 0};
+    ret = ZSTD_decompressStream(stream, &output, &input);
+    if (ZSTD_isError(ret)) {
+      ZSTD_freeDStream(stream);
+      return corrupt(path, ZSTD_getErrorName(ret));
+    }
+    out.append(chunk, output.pos);
+    if (input.pos == input.size && output.pos == 0 && ret != 0) {
+      ZSTD_freeDStream(stream);
+      return corrupt(path, "truncated zstd stream");
+    }
+  }
+  ZSTD_freeDStream(stream);
+  return out;
+}
+
+llvm::Expected<std::string> gunzip(llvm::StringRef in, const std::string& path) {
+  z_stream strm{};
+  if (inflateInit2(&strm, 15 + 32) != Z_OK) return corrupt(path, "zlib init");
+  std::string out;
+  char chunk[1 << 16];
+  strm.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  strm.avail_in = static_cast<uInt>(in.size());
+  int ret = Z_OK;
+  while (ret == Z_OK) {
+    strm.next_out = reinterpret_cast<Bytef*>(chunk);
+    strm.avail_out = sizeof chunk;
+    ret = inflate(&strm, Z_NO_FLUSH);
+    out.append(chunk, sizeof chunk - strm.avail_out);
+    if (ret == Z_BUF_ERROR && strm.avail_in == 0) break;
+  }
+  inflateEnd(&strm);
+  if (ret != Z_STREAM_END) return corrupt(path, "gzip error " + std::to_string(ret));
+  return out;
+}
+
+} // namespace
+
+llvm::Expected<std::string> read_module_file(const std::string& path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer) return make_error(ErrorCategory::input, buffer.getError().message(), path);
+  const llvm::StringRef bytes = (*buffer)->getBuffer();
+  const llvm::StringRef name(path);
+  if (name.ends_with(".xz")) return unxz(bytes, path);
+  if (name.ends_with(".zst")) return unzstd(bytes, path);
+  if (name.ends_with(".gz")) return gunzip(bytes, path);
+  return bytes.str();
+}
+
+std::string find_module_file(const std::string& stem) {
+  for (const char* suffix : {".ko", ".ko.xz", ".ko.zst", ".ko.gz"}) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(stem + suffix, ec)) return stem + suffix;
+  }
+  return {};
+}
+
+} // namespace srcver::tool
