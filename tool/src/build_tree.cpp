@@ -102,9 +102,12 @@ std::optional<bool> recorded_all_versions(const std::vector<fs::path>& dirs) {
     line.drop_front(assign + 2).split(tokens, ' ', -1, /*KeepEmpty=*/false);
     bool in_modpost = false;
     for (llvm::StringRef token : tokens) {
-      if (token.ends_with("modpost")) in_modpost = true;
-      else if (token == "|" || token == ";") in_modpost = false;
-      else if (in_modpost && token == "-a") return true;
+      if (token.ends_with("modpost"))
+        in_modpost = true;
+      else if (token == "|" || token == ";")
+        in_modpost = false;
+      else if (in_modpost && token == "-a")
+        return true;
     }
     return false;
   }

@@ -41,12 +41,9 @@ llvm::json::Value module_json(const BuiltModule& module) {
                                         {"role", h.role == sumversion::CmdFileWalk::Role::source ? "source" : "dep"},
                                         {"hashed_bytes", static_cast<int64_t>(h.hashed_bytes)}});
   }
-  llvm::json::Object out{{"module", module.module},
-                         {"module_file", module.module_file},
-                         {"status", status_name(module.status)},
-                         {"mod_file", r.mod_file},
-                         {"objects", std::move(objects)},
-                         {"hashed_files", std::move(hashed)}};
+  llvm::json::Object out{
+      {"module", module.module}, {"module_file", module.module_file}, {"status", status_name(module.status)},
+      {"mod_file", r.mod_file},  {"objects", std::move(objects)},     {"hashed_files", std::move(hashed)}};
   out["srcversion"] = module.status == Status::ok ? llvm::json::Value(r.srcversion) : llvm::json::Value(nullptr);
   if (module.status != Status::ok) out["reason"] = module.reason;
   return out;

@@ -42,7 +42,8 @@ public:
     SrcversionRequest request;
     request.module_name = first_line(m_case_dir / "module");
     // Extra modpost flags of the case (the oracle passed them to the real modpost too).
-    request.modversions = fs::exists(m_case_dir / "flags") && slurp(m_case_dir / "flags").find("-m") != std::string::npos;
+    request.modversions =
+        fs::exists(m_case_dir / "flags") && slurp(m_case_dir / "flags").find("-m") != std::string::npos;
     const SrcversionResult r = compute_srcversion(files, request, m_rules);
     if (expected.rfind("fatal: ", 0) == 0) {
       EXPECT_EQ(r.outcome, SrcversionResult::Outcome::modpost_fails) << "srcversion " << r.srcversion;
@@ -117,10 +118,9 @@ int main(int argc, char** argv) {
                               });
       } else {
         const EraRules rules = era->second;
-        testing::RegisterTest("ModpostFixture", name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
-                              [case_dir, release, rules]() -> testing::Test* {
-                                return new ModpostFixture(case_dir, release, rules);
-                              });
+        testing::RegisterTest(
+            "ModpostFixture", name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+            [case_dir, release, rules]() -> testing::Test* { return new ModpostFixture(case_dir, release, rules); });
       }
       ++registered;
     }

@@ -41,9 +41,9 @@ struct FromBuildReport {
   std::string build_dir;   // absolute
   std::string modpost_dir; // the directory modpost ran in, as far as the tree tells (relative paths resolve here)
   std::optional<sumversion::EraSetting> era; // unknown only when no module was built
-  std::string era_source;           // how the era was chosen ("--era", "kernel 6.1.192 (/usr/src/...)")
-  std::optional<bool> all_versions; // modpost's -a, when known
-  std::vector<BuiltModule> modules; // modules.order order
+  std::string era_source;                    // how the era was chosen ("--era", "kernel 6.1.192 (/usr/src/...)")
+  std::optional<bool> all_versions;          // modpost's -a, when known
+  std::vector<BuiltModule> modules;          // modules.order order
 };
 
 // A build tree: an external-module directory built with M=, or a directory of an in-tree build.
