@@ -38,6 +38,18 @@ cl::opt<bool> g_json("json", cl::desc("JSON output: per module its status, reaso
 cl::opt<std::string> g_dump("dump-hash-input",
                             cl::desc("Write every byte fed to MD4 to FILE (modules one after another)"),
                             cl::value_desc("FILE"), cl::sub(g_from_build), cl::cat(g_category));
+cl::SubCommand g_plan("plan", "Print what real Kbuild would build for a module directory, without building: its "
+                              "modules, their .mod entries, each object's source and compile command");
+cl::opt<std::string> g_plan_dir(cl::Positional, cl::desc("<module-dir>"), cl::Required, cl::sub(g_plan));
+cl::opt<std::string> g_plan_kernel(cl::Positional, cl::desc("<kernel>"), cl::Required, cl::sub(g_plan));
+cl::opt<bool> g_plan_json("json", cl::desc("JSON output"), cl::sub(g_plan), cl::cat(g_category));
+cl::opt<std::string>
+    g_cache_dir("cache-dir",
+                cl::desc("Where per-kernel facts are cached (default: $XDG_CACHE_HOME/srcversion-predict)"),
+                cl::value_desc("dir"), cl::sub(g_plan), cl::cat(g_category));
+cl::opt<bool> g_no_cache("no-cache", cl::desc("Neither read nor write the cache"), cl::sub(g_plan),
+                         cl::cat(g_category));
+
 cl::opt<bool> g_verbose("v", cl::desc("Log what is done to stderr"), cl::sub(cl::SubCommand::getAll()),
                         cl::cat(g_category));
 
@@ -91,6 +103,14 @@ int main(int argc, char** argv) {
       return usage_error(make_error(ErrorCategory::usage, "--all-versions takes yes or no"));
     }
     return tool::run_from_build(command);
+  }
+  if (g_plan) {
+    tool::PlanCommand command;
+    command.module_dir = g_plan_dir;
+    command.kernel = g_plan_kernel;
+    command.json = g_plan_json;
+    command.cache_dir = g_no_cache ? std::string() : (g_cache_dir.empty() ? tool::default_cache_dir() : g_cache_dir);
+    return tool::run_plan(command);
   }
   cl::PrintHelpMessage();
   return tool::exit_usage;

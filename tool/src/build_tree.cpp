@@ -1,6 +1,6 @@
+#include <srcver/kbuild_shim/kernel.hpp>
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/build_tree.hpp>
-#include <srcver/tool/kernel.hpp>
 #include <srcver/tool/modinfo.hpp>
 #include <srcver/tool/module_file.hpp>
 
@@ -12,6 +12,8 @@
 namespace fs = std::filesystem;
 
 namespace srcver::tool {
+using kbuild_shim::KernelBuild;
+using kbuild_shim::resolve_kernel;
 namespace {
 
 // modules.order entries name the module as `.ko` (<= 6.1) or `.o` (6.2+); modpost's name drops the suffix.

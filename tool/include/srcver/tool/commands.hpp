@@ -25,4 +25,16 @@ struct FromBuildCommand {
 
 int run_from_build(const FromBuildCommand& command);
 
+struct PlanCommand {
+  std::string module_dir;
+  std::string kernel;    // release or build directory
+  std::string cache_dir; // "" = no cache (--no-cache)
+  bool json = false;
+};
+
+int run_plan(const PlanCommand& command);
+
+// The default cache directory: $XDG_CACHE_HOME/srcversion-predict, else ~/.cache/srcversion-predict.
+std::string default_cache_dir();
+
 } // namespace srcver::tool

@@ -8,7 +8,7 @@
 
 #include <string>
 
-namespace srcver::tool {
+namespace srcver::kbuild_shim {
 
 struct KernelBuild {
   std::string build_dir;             // absolute, symlinks resolved
@@ -24,4 +24,4 @@ llvm::Expected<KernelBuild> resolve_kernel(const std::string& kernel);
 // per-flavour Makefile includes the common one).
 llvm::Expected<sumversion::KernelVersion> read_kernel_version(const std::string& build_dir);
 
-} // namespace srcver::tool
+} // namespace srcver::kbuild_shim

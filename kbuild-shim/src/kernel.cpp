@@ -1,5 +1,5 @@
+#include <srcver/kbuild_shim/kernel.hpp>
 #include <srcver/sumversion/error.hpp>
-#include <srcver/tool/kernel.hpp>
 
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -11,7 +11,7 @@
 
 namespace fs = std::filesystem;
 
-namespace srcver::tool {
+namespace srcver::kbuild_shim {
 namespace {
 
 llvm::Error read_makefile_vars(const fs::path& makefile, std::map<std::string, std::string>& vars, int depth) {
@@ -88,4 +88,4 @@ llvm::Expected<KernelBuild> resolve_kernel(const std::string& kernel) {
   return build;
 }
 
-} // namespace srcver::tool
+} // namespace srcver::kbuild_shim

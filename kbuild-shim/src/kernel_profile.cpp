@@ -1,0 +1,287 @@
+#include <srcver/kbuild_shim/kernel_profile.hpp>
+#include <srcver/kbuild_shim/process.hpp>
+#include <srcver/sumversion/error.hpp>
+
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <openssl/evp.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace srcver::kbuild_shim {
+namespace {
+
+constexpr int k_profile_format = 1;
+
+// Environment variables that change what the top-level Makefile decides (compiler, flags, architecture).
+constexpr const char* k_relevant_env[] = {"PATH",
+                                          "ARCH",
+                                          "CROSS_COMPILE",
+                                          "CC",
+                                          "LD",
+                                          "LLVM",
+                                          "LLVM_IAS",
+                                          "KCFLAGS",
+                                          "KCPPFLAGS",
+                                          "KAFLAGS",
+                                          "KBUILD_EXTRA_SYMBOLS",
+                                          "INSTALL_MOD_PATH"};
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(k_hex[digest[i] >> 4]);
+    out.push_back(k_hex[digest[i] & 15]);
+  }
+  return out;
+}
+
+std::string env_value(const std::vector<std::string>& env, const std::string& name) {
+  for (const auto& e : env) {
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=') {
+      return e.substr(name.size() + 1);
+    }
+  }
+  return {};
+}
+
+// The identity of a kernel build directory: the files whose change changes Kbuild's decisions.
+std::string cache_key(const KernelBuild& kernel, const std::vector<std::string>& caller_env) {
+  std::string identity = "srcversion-predict kernel profile " + std::to_string(k_profile_format) + "\n";
+  identity += kernel.build_dir + "\n";
+  std::vector<fs::path> files = {"Makefile",
+                                 ".config",
+                                 "include/config/auto.conf",
+                                 "include/generated/autoconf.h",
+                                 "include/generated/utsrelease.h",
+                                 "include/config/kernel.release",
+                                 "Module.symvers"};
+  // Debian's flavour Makefile includes the common one, where scripts/ live too.
+  std::ifstream makefile(fs::path(kernel.build_dir) / "Makefile");
+  std::string line;
+  while (std::getline(makefile, line)) {
+    if (line.rfind("include ", 0) == 0) {
+      const fs::path common = fs::path(line.substr(8)).parent_path();
+      files.push_back(common / "Makefile");
+      files.push_back(common / "scripts/Makefile.build");
+      files.push_back(common / "scripts/Kbuild.include");
+    }
+  }
+  files.push_back("scripts/Makefile.build");
+  for (const auto& f : files) {
+    const fs::path p = f.is_absolute() ? f : fs::path(kernel.build_dir) / f;
+    struct stat st {};
+    if (stat(p.c_str(), &st) != 0) {
+      identity += p.string() + " -\n";
+      continue;
+    }
+    identity += p.string() + " " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
+                std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+                std::to_string(st.st_mtim.tv_nsec) + "\n";
+  }
+  for (const char* name : k_relevant_env)
+    identity += std::string(name) + "=" + env_value(caller_env, name) + "\n";
+  return sha256_hex(identity);
+}
+
+llvm::json::Value to_json(const KernelProfile& p) {
+  llvm::json::Array env, argv;
+  for (const auto& e : p.env)
+    env.push_back(e);
+  for (const auto& a : p.argv)
+    argv.push_back(a);
+  const auto& v = p.kernel.version;
+  return llvm::json::Object{
+      {"format", k_profile_format},
+      {"release", p.kernel.release},
+      {"build_dir", p.kernel.build_dir},
+      {"version", std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch)},
+      {"env", std::move(env)},
+      {"argv", std::move(argv)},
+      {"cwd", p.cwd}};
+}
+
+std::optional<KernelProfile> from_json(const std::string& text, const KernelBuild& kernel) {
+  auto value = llvm::json::parse(text);
+  if (!value) {
+    llvm::consumeError(value.takeError());
+    return std::nullopt;
+  }
+  const llvm::json::Object* obj = value->getAsObject();
+  if (obj == nullptr || obj->getInteger("format") != k_profile_format) return std::nullopt;
+  KernelProfile p;
+  p.kernel = kernel;
+  auto strings = [&](const char* key, std::vector<std::string>& out) {
+    const llvm::json::Array* array = obj->getArray(key);
+    if (array == nullptr) return false;
+    for (const auto& item : *array) {
+      auto s = item.getAsString();
+      if (!s) return false;
+      out.push_back(s->str());
+    }
+    return true;
+  };
+  auto cwd = obj->getString("cwd");
+  if (!cwd || !strings("env", p.env) || !strings("argv", p.argv) || p.argv.empty()) return std::nullopt;
+  p.cwd = cwd->str();
+  return p;
+}
+
+// Writes `content` to `path` so that a concurrent reader sees the old file or the new one, never a part.
+void write_atomically(const fs::path& path, const std::string& content) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  std::random_device rd;
+  const fs::path tmp = path.string() + ".tmp." + std::to_string(getpid()) + "." + std::to_string(rd());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << content;
+    if (!out) return; // a cache we cannot write is only slower
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) fs::remove(tmp, ec);
+}
+
+// Removes make's own variables from an environment (the tool may itself run under make, e.g. from DKMS).
+std::vector<std::string> without_make_state(const std::vector<std::string>& env) {
+  std::vector<std::string> out;
+  for (const auto& e : env) {
+    if (e.rfind("MAKEFLAGS=", 0) == 0 || e.rfind("MFLAGS=", 0) == 0 || e.rfind("MAKELEVEL=", 0) == 0 ||
+        e.rfind("MAKE_TERMOUT=", 0) == 0 || e.rfind("MAKE_TERMERR=", 0) == 0 || e.rfind("MAKEOVERRIDES=", 0) == 0) {
+      continue;
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::vector<std::string> split_nul(const std::string& data) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < data.size()) {
+    std::size_t end = data.find('\0', start);
+    if (end == std::string::npos) end = data.size();
+    out.push_back(data.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Runs the real top-level make (dry run) on a probe module whose Kbuild file records, from inside the
+// Makefile.build pass, that sub-make's environment, argv and working directory.
+llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const std::vector<std::string>& caller_env) {
+  char tmpl[] = "/tmp/srcversion-predict-probe.XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) return make_error(ErrorCategory::io, "cannot create a temporary directory");
+  const fs::path tmp(tmpl);
+  const fs::path probe = tmp / "srcversion-predict-probe-module";
+  const fs::path out = tmp / "capture";
+  fs::create_directories(probe);
+  {
+    std::ofstream kbuild(probe / "Kbuild");
+    kbuild << "ifneq ($(filter %/scripts/Makefile.build,$(firstword $(MAKEFILE_LIST))),)\n"
+              "$(shell cat /proc/$$PPID/environ > "
+           << out.string() << ".env; cat /proc/$$PPID/cmdline > " << out.string()
+           << ".argv; readlink /proc/$$PPID/cwd > " << out.string()
+           << ".cwd)\n"
+              "endif\n"
+              "obj-m := probe.o\n";
+    std::ofstream(probe / "probe.c") << "int probe;\n";
+  }
+  auto cleanup = [&] {
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+  };
+  auto run = run_process({"make", "-n", "-s", "-C", kernel.build_dir, "M=" + probe.string(), "modules"},
+                         without_make_state(caller_env), tmp.string());
+  if (!run) {
+    cleanup();
+    return run.takeError();
+  }
+  // The dry run ends in the modpost stage (no modules.order exists under -n); what counts is that the
+  // Makefile.build pass ran and recorded itself.
+  if (!fs::exists(out.string() + ".argv") || !fs::exists(out.string() + ".env")) {
+    cleanup();
+    return make_error(ErrorCategory::cannot_predict,
+                      "the kernel's top-level Makefile failed on a probe module (exit " +
+                          std::to_string(run->exit_status) + "): " + run->err.substr(0, 2000),
+                      kernel.build_dir);
+  }
+  KernelProfile p;
+  p.kernel = kernel;
+  const std::string probe_path = probe.string();
+  for (auto& e : split_nul(slurp(out.string() + ".env")))
+    p.env.push_back(replace_all(e, probe_path, k_module_dir_placeholder));
+  for (auto& a : split_nul(slurp(out.string() + ".argv")))
+    p.argv.push_back(replace_all(a, probe_path, k_module_dir_placeholder));
+  std::string cwd = slurp(out.string() + ".cwd");
+  while (!cwd.empty() && cwd.back() == '\n')
+    cwd.pop_back();
+  p.cwd = replace_all(cwd, probe_path, k_module_dir_placeholder);
+  cleanup();
+
+  // The compiler Kbuild probes must exist, or every cc-option in the profile would be silently false.
+  std::string cc = env_value(p.env, "CC");
+  cc = cc.substr(cc.find_first_not_of(' ') == std::string::npos ? 0 : cc.find_first_not_of(' '));
+  cc = cc.substr(0, cc.find(' '));
+  if (!cc.empty()) {
+    auto found = run_process({"sh", "-c", "command -v \"$0\" >/dev/null", cc}, p.env, "/");
+    if (!found || found->exit_status != 0) {
+      if (!found) llvm::consumeError(found.takeError());
+      return make_error(ErrorCategory::cannot_predict,
+                        "kernel " + kernel.release + " is built with '" + cc +
+                            "', which is not on PATH: Kbuild's compiler probes would give other flags");
+    }
+  }
+  return p;
+}
+
+} // namespace
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  if (from.empty()) return text;
+  std::size_t pos = 0;
+  while ((pos = text.find(from, pos)) != std::string::npos) {
+    text.replace(pos, from.size(), to);
+    pos += to.size();
+  }
+  return text;
+}
+
+llvm::Expected<ProfileLoad> load_kernel_profile(const KernelBuild& kernel, const ProfileOptions& options) {
+  fs::path entry;
+  if (!options.cache_dir.empty()) {
+    entry = fs::path(options.cache_dir) / "kernels" / (cache_key(kernel, options.caller_env) + ".json");
+    auto buffer = llvm::MemoryBuffer::getFile(entry.string(), /*IsText=*/true);
+    if (buffer) {
+      if (auto profile = from_json((*buffer)->getBuffer().str(), kernel)) return ProfileLoad{*profile, true};
+      // Damaged or from another format: captured again below, and replaced.
+    }
+  }
+  auto profile = capture(kernel, options.caller_env);
+  if (!profile) return profile.takeError();
+  if (!entry.empty()) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << to_json(*profile);
+    os.flush();
+    write_atomically(entry, text);
+  }
+  return ProfileLoad{*profile, false};
+}
+
+} // namespace srcver::kbuild_shim

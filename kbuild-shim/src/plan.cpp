@@ -1,0 +1,199 @@
+#include <srcver/kbuild_shim/plan.hpp>
+#include <srcver/kbuild_shim/process.hpp>
+#include <srcver/kbuild_shim/shell_words.hpp>
+#include <srcver/sumversion/error.hpp>
+
+#include <llvm/ADT/StringRef.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace fs = std::filesystem;
+
+namespace srcver::kbuild_shim {
+namespace {
+
+// The recipe hooks, redefined on make's command line (so that they reach every recursive make): instead of running
+// a command and writing its .cmd file, print the target, the first prerequisite and the command, shell-quoted.
+const char* const k_compile_hook = "cmd_and_fixdep=: SRCVER-O '$@' '$<' '$(call escsq,$(cmd_$(1)))'";
+const char* const k_savecmd_hook = "cmd_and_savecmd=: SRCVER-S '$@' '$(call escsq,$(cmd_$(1)))'";
+
+struct Record {
+  std::string target;
+  std::string source;  // compile records only
+  std::string command; // as the shell would receive it
+};
+
+// Build artifacts are not copied to the scratch directory: Kbuild recreates (or, with -n, only names) them.
+bool is_artifact(const fs::path& p) {
+  const std::string name = p.filename().string();
+  const llvm::StringRef n(name);
+  return n.ends_with(".o") || n.ends_with(".ko") || n.ends_with(".ko.xz") || n.ends_with(".ko.zst") ||
+         n.ends_with(".ko.gz") || n.ends_with(".mod") || n.ends_with(".mod.c") || n == "modules.order" ||
+         n == "Module.symvers" || (n.starts_with(".") && (n.ends_with(".cmd") || n.ends_with(".d")));
+}
+
+llvm::Error copy_sources(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const fs::path rel = it->path().lexically_relative(from);
+    const fs::path dest = to / rel;
+    if (it->is_symlink()) {
+      fs::copy_symlink(it->path(), dest, ec);
+    } else if (it->is_directory()) {
+      fs::create_directories(dest, ec);
+    } else if (!is_artifact(it->path())) {
+      fs::copy_file(it->path(), dest, ec);
+    }
+    if (ec) return make_error(ErrorCategory::io, "cannot copy: " + ec.message(), it->path().string());
+  }
+  if (ec) return make_error(ErrorCategory::io, "cannot read: " + ec.message(), from.string());
+  return llvm::Error::success();
+}
+
+fs::path absolute_in(const fs::path& dir, const std::string& path) {
+  return (fs::path(path).is_absolute() ? fs::path(path) : dir / path).lexically_normal();
+}
+
+std::vector<std::string> read_lines(const fs::path& p) {
+  std::ifstream in(p);
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line))
+    lines.push_back(line);
+  return lines;
+}
+
+class ScratchDir {
+public:
+  ScratchDir() {
+    char tmpl[] = "/tmp/srcversion-predict-plan.XXXXXX";
+    if (mkdtemp(tmpl) != nullptr) m_path = tmpl;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!m_path.empty()) fs::remove_all(m_path, ec);
+  }
+  const fs::path& path() const { return m_path; }
+
+private:
+  fs::path m_path;
+};
+
+} // namespace
+
+llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const KernelProfile& profile,
+                                     const PlanOptions& options) {
+  std::error_code ec;
+  const fs::path module_dir = fs::canonical(module_dir_arg, ec);
+  if (ec || !fs::is_directory(module_dir)) return make_error(ErrorCategory::input, "not a directory", module_dir_arg);
+  if (!fs::exists(module_dir / "Kbuild") && !fs::exists(module_dir / "Makefile") &&
+      !fs::exists(module_dir / "makefile")) {
+    return make_error(ErrorCategory::input, "no Kbuild or Makefile", module_dir.string());
+  }
+
+  ScratchDir scratch;
+  if (scratch.path().empty()) return make_error(ErrorCategory::io, "cannot create a temporary directory");
+  const fs::path work = scratch.path() / module_dir.filename();
+  if (llvm::Error err = copy_sources(module_dir, work)) return err;
+  const std::string work_str = work.string();
+
+  std::vector<std::string> env;
+  for (const auto& e : profile.env)
+    env.push_back(replace_all(e, k_module_dir_placeholder, work_str));
+  std::vector<std::string> argv;
+  for (const auto& a : profile.argv)
+    argv.push_back(replace_all(a, k_module_dir_placeholder, work_str));
+  const fs::path make_dir = replace_all(profile.cwd, k_module_dir_placeholder, work_str);
+  argv.insert(argv.end(), {"-n", "-B", k_compile_hook, k_savecmd_hook});
+  argv.insert(argv.end(), options.make_args.begin(), options.make_args.end());
+
+  auto run = run_process(argv, env, make_dir.string());
+  if (!run) return run.takeError();
+  if (run->exit_status != 0) {
+    return make_error(ErrorCategory::cannot_predict,
+                      "Kbuild cannot evaluate this module (make exit " + std::to_string(run->exit_status) +
+                          "): " + replace_all(run->err.substr(0, 4000), work_str, module_dir.string()),
+                      module_dir.string());
+  }
+
+  // The printed hooks, in make's order (prerequisites first).
+  std::map<std::string, Record> compiles; // by absolute object path
+  std::vector<Record> saved;
+  llvm::SmallVector<llvm::StringRef, 64> lines;
+  llvm::StringRef(run->out).split(lines, '\n', -1, false);
+  for (llvm::StringRef line : lines) {
+    if (line.starts_with(": SRCVER-O ")) {
+      auto words = shell_split(line.drop_front(11).str());
+      if (words.size() != 3) continue;
+      compiles[absolute_in(make_dir, words[0]).string()] = Record{words[0], words[1], words[2]};
+    } else if (line.starts_with(": SRCVER-S ")) {
+      auto words = shell_split(line.drop_front(11).str());
+      if (words.size() == 2) saved.push_back(Record{words[0], {}, words[1]});
+    }
+  }
+
+  // Kbuild's own .mod and modules.order writers run for real, in the scratch copy only.
+  for (const Record& r : saved) {
+    const llvm::StringRef target(r.target);
+    if (!target.ends_with(".mod") && !target.ends_with("modules.order")) continue;
+    const fs::path out = absolute_in(make_dir, r.target);
+    if (out.string().rfind(work_str + "/", 0) != 0) {
+      return make_error(ErrorCategory::cannot_predict,
+                        "Kbuild would write " + out.string() + " outside the module directory", module_dir.string());
+    }
+    auto ran = run_process({"sh", "-c", r.command}, env, make_dir.string());
+    if (!ran) return ran.takeError();
+    if (ran->exit_status != 0) {
+      return make_error(ErrorCategory::cannot_predict, "Kbuild's command for " + r.target + " failed: " + ran->err,
+                        module_dir.string());
+    }
+  }
+
+  Plan plan;
+  plan.module_dir = module_dir.string();
+  plan.make_dir = replace_all(make_dir.string(), work_str, module_dir.string());
+  auto back = [&](const std::string& s) { return replace_all(s, work_str, module_dir.string()); };
+  if (!fs::exists(work / "modules.order")) {
+    return make_error(ErrorCategory::cannot_predict, "Kbuild builds no module here (no obj-m)", module_dir.string());
+  }
+  for (const std::string& entry : read_lines(work / "modules.order")) {
+    if (entry.empty()) continue;
+    std::string stem = entry;
+    for (const char* suffix : {".ko", ".o"}) {
+      if (llvm::StringRef(stem).ends_with(suffix)) stem.resize(stem.size() - std::strlen(suffix));
+    }
+    const fs::path stem_path = absolute_in(make_dir, stem);
+    PlannedModule module;
+    module.path = stem_path.lexically_relative(work).generic_string();
+    module.name = stem_path.filename().string();
+    for (const std::string& line : read_lines(stem_path.string() + ".mod"))
+      module.mod_entries.push_back(back(line));
+    for (const std::string& line : read_lines(stem_path.string() + ".mod")) {
+      if (line.empty() || llvm::StringRef(line).ends_with(".a")) continue;
+      auto it = compiles.find(absolute_in(make_dir, line).string());
+      if (it == compiles.end()) {
+        return make_error(ErrorCategory::cannot_predict,
+                          "object " + back(line) + " of module " + module.path +
+                              " has no compile rule (a prebuilt "
+                              "or generated object)",
+                          module_dir.string());
+      }
+      PlannedObject object;
+      object.object = back(line);
+      object.source = back(it->second.source);
+      for (const std::string& word : shell_split(it->second.command, /*stop_at_separator=*/true)) {
+        object.command.push_back(back(word));
+      }
+      module.objects.push_back(std::move(object));
+    }
+    plan.modules.push_back(std::move(module));
+  }
+  return plan;
+}
+
+} // namespace srcver::kbuild_shim

@@ -1,0 +1,94 @@
+#include <srcver/kbuild_shim/kernel_profile.hpp>
+#include <srcver/kbuild_shim/plan.hpp>
+#include <srcver/kbuild_shim/process.hpp>
+#include <srcver/kbuild_shim/shell_words.hpp>
+#include <srcver/sumversion/error.hpp>
+#include <srcver/tool/commands.hpp>
+#include <srcver/tool/log.hpp>
+
+#include <fmt/core.h>
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <cstdlib>
+
+namespace srcver::tool {
+
+std::string default_cache_dir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
+    return std::string(xdg) + "/srcversion-predict";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return std::string(home) + "/.cache/srcversion-predict";
+  }
+  return {};
+}
+
+namespace {
+
+llvm::json::Array strings(const std::vector<std::string>& v) {
+  llvm::json::Array a;
+  for (const auto& s : v)
+    a.push_back(s);
+  return a;
+}
+
+int report_error(llvm::Error err) {
+  const ErrorReport error = take_error(std::move(err));
+  fmt::print(stderr, "srcversion-predict: {}\n", error.message);
+  return error.category == ErrorCategory::cannot_predict ? exit_cannot_predict : exit_usage;
+}
+
+} // namespace
+
+int run_plan(const PlanCommand& command) {
+  auto kernel = kbuild_shim::resolve_kernel(command.kernel);
+  if (!kernel) return report_error(kernel.takeError());
+  kbuild_shim::ProfileOptions profile_options;
+  profile_options.cache_dir = command.cache_dir;
+  profile_options.caller_env = kbuild_shim::current_environment();
+  auto profile = kbuild_shim::load_kernel_profile(*kernel, profile_options);
+  if (!profile) return report_error(profile.takeError());
+  SRCVER_LOG("kernel {} profile {}", kernel->release, profile->from_cache ? "from the cache" : "captured");
+
+  auto plan = kbuild_shim::plan_module_dir(command.module_dir, profile->profile, {});
+  if (!plan) return report_error(plan.takeError());
+
+  const auto& v = kernel->version;
+  if (command.json) {
+    llvm::json::Array modules;
+    for (const auto& m : plan->modules) {
+      llvm::json::Array objects;
+      for (const auto& o : m.objects) {
+        objects.push_back(
+            llvm::json::Object{{"object", o.object}, {"source", o.source}, {"command", strings(o.command)}});
+      }
+      modules.push_back(llvm::json::Object{{"path", m.path},
+                                           {"name", m.name},
+                                           {"mod_entries", strings(m.mod_entries)},
+                                           {"objects", std::move(objects)}});
+    }
+    llvm::json::Object root{
+        {"kernel", llvm::json::Object{{"release", kernel->release},
+                                      {"build_dir", kernel->build_dir},
+                                      {"version", fmt::format("{}.{}.{}", v.major, v.minor, v.patch)}}},
+        {"module_dir", plan->module_dir},
+        {"make_dir", plan->make_dir},
+        {"modules", std::move(modules)}};
+    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  } else {
+    for (const auto& m : plan->modules) {
+      llvm::outs() << m.path << ".ko\n";
+      for (const auto& o : m.objects) {
+        llvm::outs() << "  " << o.object << " <- " << o.source << "\n   ";
+        for (const auto& word : o.command)
+          llvm::outs() << ' ' << word;
+        llvm::outs() << "\n";
+      }
+    }
+  }
+  llvm::outs().flush();
+  return exit_ok;
+}
+
+} // namespace srcver::tool
