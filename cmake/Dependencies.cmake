@@ -10,11 +10,13 @@ if(NOT Clang_FOUND)
 endif()
 message(STATUS "Using LLVM ${LLVM_PACKAGE_VERSION} from ${LLVM_DIR}")
 
-# LLVM's headers and its single shared library, as an interface target (LLVM is built without RTTI).
+# LLVM's headers and the static component libraries we use (LLVM is built without RTTI). Static, not the single
+# libLLVM.so: loading and relocating that 100 MB library costs about 15 ms at every start, more than a warm plan.
 add_library(srcver_llvm INTERFACE)
 target_include_directories(srcver_llvm SYSTEM INTERFACE ${LLVM_INCLUDE_DIRS})
 target_compile_definitions(srcver_llvm INTERFACE ${LLVM_DEFINITIONS})
-target_link_libraries(srcver_llvm INTERFACE LLVM)
+llvm_map_components_to_libnames(srcver_llvm_libs support)
+target_link_libraries(srcver_llvm INTERFACE ${srcver_llvm_libs})
 if(NOT LLVM_ENABLE_RTTI)
   target_compile_options(srcver_llvm INTERFACE -fno-rtti)
 endif()

@@ -137,7 +137,8 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
     }
   }
 
-  // Kbuild's own .mod and modules.order writers run for real, in the scratch copy only.
+  // Kbuild's own .mod and modules.order writers run for real, in the scratch copy only, in make's order, in one shell.
+  std::string script = "set -e\n";
   for (const Record& r : saved) {
     const llvm::StringRef target(r.target);
     if (!target.ends_with(".mod") && !target.ends_with("modules.order")) continue;
@@ -146,12 +147,15 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
       return make_error(ErrorCategory::cannot_predict,
                         "Kbuild would write " + out.string() + " outside the module directory", module_dir.string());
     }
-    auto ran = run_process({"sh", "-c", r.command}, env, make_dir.string());
-    if (!ran) return ran.takeError();
-    if (ran->exit_status != 0) {
-      return make_error(ErrorCategory::cannot_predict, "Kbuild's command for " + r.target + " failed: " + ran->err,
-                        module_dir.string());
-    }
+    script += r.command + "\n";
+  }
+  auto ran = run_process({"sh", "-c", script}, env, make_dir.string());
+  if (!ran) return ran.takeError();
+  if (ran->exit_status != 0) {
+    return make_error(ErrorCategory::cannot_predict,
+                      "Kbuild's .mod/modules.order commands failed: " +
+                          replace_all(ran->err, work_str, module_dir.string()),
+                      module_dir.string());
   }
 
   Plan plan;
