@@ -47,6 +47,8 @@ ls "$work/shared/kernels" | grep -q tmp && fail "concurrent plans left temporary
 
 # 4. a changed kernel build directory gets its own entry
 cp -a "$kdir" "$work/kbuild"
+# Debian's 7.x flavour Makefile pins KBUILD_OUTPUT to its own path: a relocated copy points it at itself.
+sed -i "s|^KBUILD_OUTPUT=.*|KBUILD_OUTPUT=$work/kbuild|" "$work/kbuild/Makefile"
 "$bin" plan "$work/hello" "$work/kbuild" --json --cache-dir "$work/inval" > /dev/null || fail "plan against a copied kernel failed"
 touch "$work/kbuild/Module.symvers"
 "$bin" plan "$work/hello" "$work/kbuild" --json --cache-dir "$work/inval" > /dev/null || fail "plan after touching the kernel failed"
