@@ -11,6 +11,7 @@ scripts/install-deps.sh
 scripts/build.sh
 scripts/kbuild7-on-bookworm.sh >/dev/null
 scripts/fetch-corpus.sh >/dev/null
+scripts/fetch-linux-source.sh >/dev/null
 
 cd build
 ctest --output-on-failure -j"${SRCVER_TEST_JOBS:-2}" "$@"
