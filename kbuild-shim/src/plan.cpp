@@ -35,7 +35,11 @@ bool is_artifact(const fs::path& p) {
          n == "Module.symvers" || (n.starts_with(".") && (n.ends_with(".cmd") || n.ends_with(".d")));
 }
 
-llvm::Error copy_sources(const fs::path& from, const fs::path& to) {
+} // namespace
+
+llvm::Error copy_sources(const std::string& from_str, const std::string& to_str) {
+  const fs::path from(from_str);
+  const fs::path to(to_str);
   std::error_code ec;
   fs::create_directories(to, ec);
   for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::recursive_directory_iterator();
@@ -54,6 +58,8 @@ llvm::Error copy_sources(const fs::path& from, const fs::path& to) {
   if (ec) return make_error(ErrorCategory::io, "cannot read: " + ec.message(), from.string());
   return llvm::Error::success();
 }
+
+namespace {
 
 fs::path absolute_in(const fs::path& dir, const std::string& path) {
   return (fs::path(path).is_absolute() ? fs::path(path) : dir / path).lexically_normal();
@@ -99,7 +105,7 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
   ScratchDir scratch;
   if (scratch.path().empty()) return make_error(ErrorCategory::io, "cannot create a temporary directory");
   const fs::path work = scratch.path() / module_dir.filename();
-  if (llvm::Error err = copy_sources(module_dir, work)) return err;
+  if (llvm::Error err = copy_sources(module_dir.string(), work.string())) return err;
   const std::string work_str = work.string();
 
   std::vector<std::string> env;

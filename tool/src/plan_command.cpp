@@ -1,3 +1,4 @@
+#include <srcver/kbuild_shim/dkms.hpp>
 #include <srcver/kbuild_shim/kernel_profile.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
 #include <srcver/kbuild_shim/process.hpp>
@@ -11,6 +12,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 namespace srcver::tool {
 
@@ -36,7 +38,18 @@ llvm::json::Array strings(const std::vector<std::string>& v) {
 int report_error(llvm::Error err) {
   const ErrorReport error = take_error(std::move(err));
   fmt::print(stderr, "srcversion-predict: {}\n", error.message);
+  if (error.category == ErrorCategory::needs_build_step) return exit_needs_build_step;
   return error.category == ErrorCategory::cannot_predict ? exit_cannot_predict : exit_usage;
+}
+
+// dkms-conf.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
+std::string dkms_conf_script() {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+  for (const auto& candidate : {exe / "dkms-conf.sh", exe / "../libexec/srcversion-predict/dkms-conf.sh"}) {
+    if (std::filesystem::exists(candidate)) return candidate.lexically_normal().string();
+  }
+  return (exe / "dkms-conf.sh").string();
 }
 
 } // namespace
@@ -51,7 +64,9 @@ int run_plan(const PlanCommand& command) {
   if (!profile) return report_error(profile.takeError());
   SRCVER_LOG("kernel {} profile {}", kernel->release, profile->from_cache ? "from the cache" : "captured");
 
-  auto plan = kbuild_shim::plan_module_dir(command.module_dir, profile->profile, {});
+  auto plan = kbuild_shim::is_dkms_source(command.module_dir)
+                  ? kbuild_shim::plan_dkms_source(command.module_dir, profile->profile, dkms_conf_script())
+                  : kbuild_shim::plan_module_dir(command.module_dir, profile->profile, {});
   if (!plan) return report_error(plan.takeError());
 
   const auto& v = kernel->version;

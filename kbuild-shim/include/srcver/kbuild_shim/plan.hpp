@@ -37,7 +37,11 @@ struct Plan {
 
 struct PlanOptions {
   std::vector<std::string> make_args; // extra make command-line arguments (VAR=value), as a MAKE line gives them
+  std::vector<std::string> extra_env; // NAME=value set in make's environment (what DKMS exports, for example)
 };
+
+// Copies a module directory's sources (not its build artifacts) to `to`.
+llvm::Error copy_sources(const std::string& from, const std::string& to);
 
 // Plans `module_dir` (a directory with a Kbuild file or a Makefile with obj-m) for the kernel of `profile`.
 // The module directory is only read. Errors: cannot_predict (make failed, an object without a compile rule).

@@ -10,10 +10,11 @@ namespace srcver {
 
 // What went wrong, coarse enough for the CLI to choose an exit status.
 enum class ErrorCategory {
-  usage,          // the caller asked for something impossible (bad option value)      -> exit 2
-  input,          // an input is missing or malformed (no modules.order, not a tree)  -> exit 2
-  cannot_predict, // the answer is unknowable with certainty (e.g. era not pinned)    -> exit 3
-  io,             // a file could not be read
+  usage,            // the caller asked for something impossible (bad option value)      -> exit 2
+  input,            // an input is missing or malformed (no modules.order, not a tree)  -> exit 2
+  cannot_predict,   // the answer is unknowable with certainty (e.g. era not pinned)    -> exit 3
+  io,               // a file could not be read
+  needs_build_step, // a step must run before Kbuild can be asked (DKMS PRE_BUILD, configure) -> exit 4
 };
 
 class Error : public llvm::ErrorInfo<Error> {

@@ -10,10 +10,11 @@ namespace srcver::tool {
 
 // Exit statuses, documented in --help, README.md and the man page.
 enum ExitStatus : int {
-  exit_ok = 0,             // every module has its srcversion
-  exit_differs = 1,        // (check) some module's srcversion differs
-  exit_usage = 2,          // bad usage or input
-  exit_cannot_predict = 3, // some module has no srcversion, or the answer cannot be known with certainty
+  exit_ok = 0,               // every module has its srcversion
+  exit_differs = 1,          // (check) some module's srcversion differs
+  exit_usage = 2,            // bad usage or input
+  exit_cannot_predict = 3,   // some module has no srcversion, or the answer cannot be known with certainty
+  exit_needs_build_step = 4, // (plan) a step must run first: DKMS PRE_BUILD, configure
 };
 
 struct FromBuildCommand {

@@ -1,0 +1,26 @@
+#pragma once
+// A DKMS source directory (one with dkms.conf), planned as Debian's dkms 3.0.10 would build it: dkms.conf evaluated
+// as dkms evaluates it (dkms-conf.sh, beside the binary), PRE_BUILD refused, and the package's own MAKE line run dry
+// with a `make` interceptor first on PATH, which records every make aimed at the kernel build directory
+// (-C <kernel build dir> with M= or KBUILD_EXTMOD=) and lets the package's other makes run with -n. Each recorded
+// kernel make is then planned like a plain module directory.
+
+#include <srcver/kbuild_shim/kernel_profile.hpp>
+#include <srcver/kbuild_shim/plan.hpp>
+
+#include <llvm/Support/Error.h>
+
+#include <string>
+
+namespace srcver::kbuild_shim {
+
+// Whether `dir` is a DKMS source directory.
+bool is_dkms_source(const std::string& dir);
+
+// Plans a DKMS source directory. Module paths are relative to `source_dir`. Errors: needs_build_step (PRE_BUILD),
+// input (excluded kernel, invalid dkms.conf), cannot_predict (no kernel make found, a module dkms.conf names that
+// Kbuild does not build).
+llvm::Expected<Plan> plan_dkms_source(const std::string& source_dir, const KernelProfile& profile,
+                                      const std::string& dkms_conf_script);
+
+} // namespace srcver::kbuild_shim

@@ -1,0 +1,237 @@
+#include <srcver/kbuild_shim/dkms.hpp>
+#include <srcver/kbuild_shim/process.hpp>
+#include <srcver/kbuild_shim/shell_words.hpp>
+#include <srcver/sumversion/error.hpp>
+
+#include <llvm/ADT/StringRef.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace srcver::kbuild_shim {
+namespace {
+
+// Records makes aimed at the kernel build directory; runs every other make dry, named "make" so that its own
+// $(MAKE) lines come back here.
+constexpr const char* k_interceptor = R"(#!/bin/bash
+kdir=$SRCVER_KDIR
+dir= m=
+prev=
+for a in "$@"; do
+  [ "$prev" = -C ] && dir=${dir:+$dir/}$a
+  case "$a" in
+    -C?*) dir=${dir:+$dir/}${a#-C} ;;
+    --directory=*) dir=${dir:+$dir/}${a#--directory=} ;;
+    M=*) m=${a#M=} ;;
+    KBUILD_EXTMOD=*) m=${a#KBUILD_EXTMOD=} ;;
+  esac
+  prev=$a
+done
+target=$(cd "${dir:-.}" 2>/dev/null && pwd -P)
+if [ -n "$m" ] && [ "$target" = "$kdir" ]; then
+  { printf 'CWD=%s\0' "$PWD"; for a in "$@"; do printf 'ARG=%s\0' "$a"; done
+    env -0 | sed -z 's/^/ENV=/'; printf 'END\0'; } >> "$SRCVER_LOG"
+  exit 0
+fi
+exec -a make "$SRCVER_REAL_MAKE" -n "$@"
+)";
+
+struct KernelMake {
+  std::string cwd;
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+};
+
+std::vector<std::string> split_nul(const std::string& data) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < data.size()) {
+    std::size_t end = data.find('\0', start);
+    if (end == std::string::npos) end = data.size();
+    out.push_back(data.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+bool is_make_state(llvm::StringRef e) {
+  return e.starts_with("MAKEFLAGS=") || e.starts_with("MFLAGS=") || e.starts_with("MAKELEVEL=") ||
+         e.starts_with("MAKE_TERM") || e.starts_with("MAKEOVERRIDES=") || e.starts_with("SRCVER_") ||
+         e.starts_with("PATH=") || e.starts_with("PWD=") || e.starts_with("OLDPWD=") || e.starts_with("SHLVL=") ||
+         e.starts_with("_=");
+}
+
+} // namespace
+
+bool is_dkms_source(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "dkms.conf"); }
+
+llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const KernelProfile& profile,
+                                      const std::string& dkms_conf_script) {
+  std::error_code ec;
+  const fs::path source = fs::canonical(source_arg, ec);
+  if (ec) return make_error(ErrorCategory::input, "not a directory", source_arg);
+
+  char tmpl[] = "/tmp/srcversion-predict-dkms.XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) return make_error(ErrorCategory::io, "cannot create a temporary directory");
+  const fs::path tmp(tmpl);
+  struct Cleanup {
+    fs::path p;
+    ~Cleanup() {
+      std::error_code e;
+      fs::remove_all(p, e);
+    }
+  } cleanup{tmp};
+  const fs::path work = tmp / source.filename();
+  if (llvm::Error err = copy_sources(source.string(), work.string())) return err;
+
+  // dkms.conf, as dkms evaluates it, in the scratch copy.
+  const std::vector<std::string> caller_env = current_environment();
+  auto conf_run =
+      run_process({"bash", dkms_conf_script, work.string(), profile.kernel.release, profile.kernel.build_dir, "x86_64"},
+                  caller_env, work.string());
+  if (!conf_run) return conf_run.takeError();
+  if (conf_run->exit_status == 1) {
+    return make_error(ErrorCategory::input, "dkms.conf cannot be read: " + conf_run->err, source.string());
+  }
+  std::map<std::string, std::string> conf;
+  std::vector<std::string> modules, make_env, make_env_unset;
+  for (const std::string& record : split_nul(conf_run->out)) {
+    const std::size_t eq = record.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string key = record.substr(0, eq);
+    const std::string value = replace_all(record.substr(eq + 1), work.string(), source.string());
+    if (key.rfind("MODULE[", 0) == 0)
+      modules.push_back(value);
+    else if (key.rfind("MAKE_ENV[", 0) == 0)
+      make_env.push_back(record.substr(eq + 1));
+    else if (key.rfind("MAKE_ENV_UNSET[", 0) == 0)
+      make_env_unset.push_back(value);
+    else
+      conf[key] = record.substr(eq + 1);
+  }
+  if (conf["VALID"] != "1") return make_error(ErrorCategory::input, "dkms would reject dkms.conf", source.string());
+  if (conf["EXCLUDED"] == "1") {
+    return make_error(ErrorCategory::input,
+                      "dkms.conf excludes kernel " + profile.kernel.release + " (BUILD_EXCLUSIVE)", source.string());
+  }
+  if (!conf["PRE_BUILD"].empty()) {
+    return make_error(ErrorCategory::needs_build_step,
+                      "dkms.conf runs PRE_BUILD '" + conf["PRE_BUILD"] +
+                          "' before building; its output is unknown until it runs",
+                      source.string());
+  }
+
+  // The package's MAKE line, dry, with the interceptor first on PATH.
+  const fs::path bin = tmp / "bin";
+  fs::create_directories(bin);
+  std::ofstream(bin / "make") << k_interceptor;
+  fs::permissions(bin / "make", fs::perms::owner_all, fs::perm_options::add);
+  const fs::path log = tmp / "kernel-makes";
+  std::string real_make;
+  {
+    auto which = run_process({"sh", "-c", "command -v make"}, caller_env, "/");
+    if (!which || which->exit_status != 0) return make_error(ErrorCategory::input, "make is not installed");
+    real_make = llvm::StringRef(which->out).trim().str();
+  }
+  std::vector<std::string> env;
+  std::set<std::string> unset(make_env_unset.begin(), make_env_unset.end());
+  for (const auto& e : caller_env) {
+    const std::string name = e.substr(0, e.find('='));
+    if (unset.count(name) || is_make_state(e)) continue;
+    bool replaced = false;
+    for (const auto& x : make_env)
+      replaced = replaced || x.substr(0, x.find('=')) == name;
+    if (!replaced) env.push_back(e);
+  }
+  env.insert(env.end(), make_env.begin(), make_env.end());
+  std::string path;
+  for (const auto& e : caller_env) {
+    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+  }
+  env.push_back("PATH=" + bin.string() + ":" + path);
+  env.push_back("SRCVER_KDIR=" + profile.kernel.build_dir);
+  env.push_back("SRCVER_LOG=" + log.string());
+  env.push_back("SRCVER_REAL_MAKE=" + real_make);
+  auto made = run_process({"bash", "-c", "eval \"$0\"", conf["MAKE_RUN"]}, env, work.string());
+  if (!made) return made.takeError();
+
+  std::vector<KernelMake> kernel_makes;
+  {
+    std::ifstream in(log, std::ios::binary);
+    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    KernelMake current;
+    for (const std::string& field : split_nul(data)) {
+      if (field.rfind("CWD=", 0) == 0)
+        current.cwd = field.substr(4);
+      else if (field.rfind("ARG=", 0) == 0)
+        current.args.push_back(field.substr(4));
+      else if (field.rfind("ENV=", 0) == 0)
+        current.env.push_back(field.substr(4));
+      else if (field == "END") {
+        kernel_makes.push_back(current);
+        current = KernelMake{};
+      }
+    }
+  }
+  if (kernel_makes.empty()) {
+    return make_error(ErrorCategory::cannot_predict,
+                      "the dkms MAKE line '" + conf["MAKE"] +
+                          "' runs no make on the kernel build directory that a dry "
+                          "run can see (make exit " +
+                          std::to_string(made->exit_status) + "): " + made->err.substr(0, 2000),
+                      source.string());
+  }
+
+  Plan plan;
+  plan.module_dir = source.string();
+  std::set<std::string> planned;
+  for (const KernelMake& km : kernel_makes) {
+    PlanOptions options;
+    std::string module_dir;
+    for (const std::string& a : km.args) {
+      const llvm::StringRef arg(a);
+      if (arg.starts_with("M=") || arg.starts_with("KBUILD_EXTMOD=")) {
+        module_dir = a.substr(a.find('=') + 1);
+      } else if (arg.contains('=') && !arg.starts_with("-")) {
+        options.make_args.push_back(a);
+      }
+    }
+    const fs::path m =
+        (fs::path(module_dir).is_absolute() ? fs::path(module_dir) : fs::path(km.cwd) / module_dir).lexically_normal();
+    for (const auto& e : km.env) {
+      if (!is_make_state(e) && e.rfind("SRCVER_", 0) != 0) options.extra_env.push_back(e);
+    }
+    auto sub = plan_module_dir(m.string(), profile, options);
+    if (!sub) return sub.takeError();
+    const fs::path rel = fs::canonical(m, ec).lexically_relative(fs::canonical(work, ec));
+    for (PlannedModule& module : sub->modules) {
+      module.path = (rel == "." ? fs::path(module.path) : rel / module.path).generic_string();
+      for (auto& e : module.mod_entries)
+        e = replace_all(e, work.string(), source.string());
+      for (auto& o : module.objects) {
+        o.object = replace_all(o.object, work.string(), source.string());
+        o.source = replace_all(o.source, work.string(), source.string());
+        for (auto& w : o.command)
+          w = replace_all(w, work.string(), source.string());
+      }
+      planned.insert(module.path);
+      plan.modules.push_back(std::move(module));
+    }
+    if (plan.make_dir.empty()) plan.make_dir = replace_all(sub->make_dir, work.string(), source.string());
+  }
+  for (const std::string& module : modules) {
+    if (!planned.count(module)) {
+      return make_error(ErrorCategory::cannot_predict,
+                        "dkms.conf names module " + module + ", which the dry run of its MAKE line does not build",
+                        source.string());
+    }
+  }
+  return plan;
+}
+
+} // namespace srcver::kbuild_shim
