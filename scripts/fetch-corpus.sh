@@ -24,6 +24,7 @@ PINNED=(
   "lime-forensics-dkms=1.9.1-5                   6.1,6.12"
   "openvpn-dco-dkms=0.0+git20231103-1~deb12u1    6.1"
   "ddcci-dkms=0.4.2-4                            6.1"
+  "iptables-netflow-dkms=2.6-4+deb12u1           none"   # PRE_BUILD runs ./configure: plan must stop (exit 4)
 )
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/srcversion-predict/corpus

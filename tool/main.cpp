@@ -59,7 +59,9 @@ EXIT STATUS
   2  bad usage or input (not a built tree, unknown option value)
   3  some module has no srcversion (printed as "<module> -", reason on stderr: modpost's rules give none, the
      module has no version and modpost ran without -a, the module was not built), or the answer cannot be
-     known with certainty
+     known with certainty (plan: Kbuild cannot evaluate the directory, an object has no compile rule, the
+     kernel's compiler is not on PATH, a module dkms.conf names is not built)
+  4  (plan) a step must run before Kbuild can be asked: the DKMS package's PRE_BUILD
 )");
 
 int usage_error(llvm::Error err) {

@@ -1,0 +1,34 @@
+#!/bin/bash
+# plan's exit statuses and messages, on real inputs:
+#   4  a DKMS package whose dkms.conf has PRE_BUILD (Debian's iptables-netflow-dkms runs ./configure)
+#   2  a kernel that is not installed (the message names the headers package), a directory without Kbuild/Makefile
+#   3  a Kbuild file that Kbuild cannot evaluate
+#   0  a plain module
+# usage: plan-exit-status.sh <binary> <kernel-release>
+set -uo pipefail
+bin=$1 rel=$2
+here=$(cd "$(dirname "$0")" && pwd)
+fail() { echo "plan-exit-status: FAIL: $*" >&2; exit 1; }
+[ -x "$bin" ] || fail "binary '$bin' missing"
+[ -e "/lib/modules/$rel/build/Makefile" ] || fail "kernel $rel not installed: run scripts/install-deps.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+expect() { # expect <status> <stderr-pattern> <args...>
+  local want=$1 pattern=$2; shift 2
+  "$bin" plan "$@" > "$work/out" 2> "$work/err"
+  local got=$?
+  [ "$got" = "$want" ] || fail "plan $* exited $got, expected $want; stderr: $(cat "$work/err")"
+  grep -q -- "$pattern" "$work/err" || fail "plan $* did not say '$pattern'; stderr: $(cat "$work/err")"
+}
+
+netflow=$("$here/../../scripts/fetch-corpus.sh" iptables-netflow-dkms) || fail "cannot fetch iptables-netflow-dkms"
+expect 4 "PRE_BUILD" "$netflow" "$rel"
+expect 2 "linux-headers-9.9.9-no-such-kernel" "$here/../../examples/hello" 9.9.9-no-such-kernel
+mkdir "$work/empty"
+expect 2 "no Kbuild or Makefile" "$work/empty" "$rel"
+mkdir "$work/broken"
+printf 'obj-m := x.o\n$(error this module cannot be evaluated)\n' > "$work/broken/Kbuild"
+expect 3 "this module cannot be evaluated" "$work/broken" "$rel"
+"$bin" plan "$here/../../examples/hello" "$rel" > /dev/null || fail "plan of examples/hello failed"
+echo "plan-exit-status: ok ($rel)"
