@@ -47,18 +47,6 @@ struct KernelMake {
   std::vector<std::string> env;
 };
 
-std::vector<std::string> split_nul(const std::string& data) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < data.size()) {
-    std::size_t end = data.find('\0', start);
-    if (end == std::string::npos) end = data.size();
-    out.push_back(data.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 bool is_make_state(llvm::StringRef e) {
   return e.starts_with("MAKEFLAGS=") || e.starts_with("MFLAGS=") || e.starts_with("MAKELEVEL=") ||
          e.starts_with("MAKE_TERM") || e.starts_with("MAKEOVERRIDES=") || e.starts_with("SRCVER_") ||

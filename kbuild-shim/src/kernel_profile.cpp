@@ -165,18 +165,6 @@ std::vector<std::string> without_make_state(const std::vector<std::string>& env)
   return out;
 }
 
-std::vector<std::string> split_nul(const std::string& data) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < data.size()) {
-    std::size_t end = data.find('\0', start);
-    if (end == std::string::npos) end = data.size();
-    out.push_back(data.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -43,6 +43,18 @@ std::vector<std::string> current_environment() {
   return env;
 }
 
+std::vector<std::string> split_nul(const std::string& data) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < data.size()) {
+    std::size_t end = data.find('\0', start);
+    if (end == std::string::npos) end = data.size();
+    out.push_back(data.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 llvm::Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                                           const std::string& cwd) {
   if (argv.empty()) return make_error(ErrorCategory::input, "empty command");

@@ -23,4 +23,7 @@ llvm::Expected<ProcessResult> run_process(const std::vector<std::string>& argv, 
 // This process's own environment, as "NAME=value" strings.
 std::vector<std::string> current_environment();
 
+// The NUL-separated fields of `data` (as /proc/<pid>/environ, env -0 and dkms-conf.sh write them).
+std::vector<std::string> split_nul(const std::string& data);
+
 } // namespace srcver::kbuild_shim
