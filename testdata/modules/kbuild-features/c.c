@@ -1,0 +1,2 @@
+/* Not built: listed only under an unset CONFIG option. */
+#error c.c must not be compiled

@@ -1,0 +1,5 @@
+== feat
+@M@/a.o
+@M@/b.o
+== sub/subfeat
+@M@/sub/subfeat.o

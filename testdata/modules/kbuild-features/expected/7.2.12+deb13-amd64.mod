@@ -1,0 +1,5 @@
+== feat
+./a.o
+./b.o
+== sub/subfeat
+sub/subfeat.o

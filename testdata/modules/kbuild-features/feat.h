@@ -1,0 +1,1 @@
+#define FEAT_SUM (FEAT_SHELL + FEAT_COMMON)
