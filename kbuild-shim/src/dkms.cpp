@@ -47,6 +47,23 @@ struct KernelMake {
   std::vector<std::string> env;
 };
 
+// The first command of a MAKE line that is not a make (a configure step, a script), or "" when every command of the
+// line is make, optionally after VAR=value assignments. Commands are what lies between ; & | ( and ).
+std::string non_make_command(const std::string& line) {
+  std::size_t start = 0;
+  while (start <= line.size()) {
+    std::size_t end = line.find_first_of(";&|()", start);
+    if (end == std::string::npos) end = line.size();
+    const std::vector<std::string> words = shell_split(line.substr(start, end - start));
+    std::size_t i = 0;
+    while (i < words.size() && words[i].find('=') != std::string::npos && words[i][0] != '-')
+      ++i;
+    if (i < words.size() && words[i] != "make" && words[i] != "$(MAKE)" && words[i] != "${MAKE}") return words[i];
+    start = end + 1;
+  }
+  return {};
+}
+
 bool is_make_state(llvm::StringRef e) {
   return e.starts_with("MAKEFLAGS=") || e.starts_with("MFLAGS=") || e.starts_with("MAKELEVEL=") ||
          e.starts_with("MAKE_TERM") || e.starts_with("MAKEOVERRIDES=") || e.starts_with("SRCVER_") ||
@@ -111,6 +128,13 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
     return make_error(ErrorCategory::needs_build_step,
                       "dkms.conf runs PRE_BUILD '" + conf["PRE_BUILD"] +
                           "' before building; its output is unknown until it runs",
+                      source.string());
+  }
+
+  if (const std::string other = non_make_command(conf["MAKE"]); !other.empty()) {
+    return make_error(ErrorCategory::needs_build_step,
+                      "the dkms MAKE line runs '" + other + "' besides make (" + conf["MAKE"] +
+                          "); its effect is unknown until it runs",
                       source.string());
   }
 

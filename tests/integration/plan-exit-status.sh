@@ -24,6 +24,14 @@ expect() { # expect <status> <stderr-pattern> <args...>
 
 netflow=$("$here/../../scripts/fetch-corpus.sh" iptables-netflow-dkms) || fail "cannot fetch iptables-netflow-dkms"
 expect 4 "PRE_BUILD" "$netflow" "$rel"
+# A MAKE line with a configure step: a copy of a real package whose MAKE[0] runs ./configure first.
+acpi=$("$here/../../scripts/fetch-corpus.sh" acpi-call-dkms) || fail "cannot fetch acpi-call-dkms"
+cp -a "$acpi" "$work/configure-pkg"
+printf '\nMAKE[0]="./configure && make -C $kernel_source_dir M=$dkms_tree/$module/$module_version/build"\n' \
+  >> "$work/configure-pkg/dkms.conf"
+printf '#!/bin/sh\ntouch configured\n' > "$work/configure-pkg/configure" && chmod +x "$work/configure-pkg/configure"
+expect 4 "runs './configure' besides make" "$work/configure-pkg" "$rel"
+[ ! -e "$work/configure-pkg/configured" ] || fail "plan ran the package's configure step"
 expect 2 "linux-headers-9.9.9-no-such-kernel" "$here/../../examples/hello" 9.9.9-no-such-kernel
 mkdir "$work/empty"
 expect 2 "no Kbuild or Makefile" "$work/empty" "$rel"
