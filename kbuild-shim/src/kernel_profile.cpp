@@ -2,9 +2,10 @@
 #include <srcver/kbuild_shim/process.hpp>
 #include <srcver/sumversion/error.hpp>
 
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/MemoryBuffer.h>
-#include <openssl/evp.h>
+#include <llvm/Support/SHA256.h>
 
 #include <filesystem>
 #include <fstream>
@@ -33,15 +34,14 @@ constexpr const char* k_relevant_env[] = {"PATH",
                                           "KBUILD_EXTRA_SYMBOLS",
                                           "INSTALL_MOD_PATH"};
 
+// LLVM's SHA-256 (already linked), not OpenSSL's: initialising OpenSSL reads its configuration at every start.
 std::string sha256_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  const auto digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(data));
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(k_hex[digest[i] >> 4]);
-    out.push_back(k_hex[digest[i] & 15]);
+  for (std::uint8_t byte : digest) {
+    out.push_back(k_hex[byte >> 4]);
+    out.push_back(k_hex[byte & 15]);
   }
   return out;
 }

@@ -1,3 +1,4 @@
+#include <srcver/kbuild_shim/list_commands.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
 #include <srcver/kbuild_shim/process.hpp>
 #include <srcver/kbuild_shim/shell_words.hpp>
@@ -143,8 +144,9 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
     }
   }
 
-  // Kbuild's own .mod and modules.order writers run for real, in the scratch copy only, in make's order, in one shell.
-  std::string script = "set -e\n";
+  // Kbuild's own .mod and modules.order writers, in make's order, in the scratch copy only: evaluated directly when
+  // they are Kbuild's known pipelines, else run by the shell (all of them, in one shell).
+  std::vector<const Record*> writers;
   for (const Record& r : saved) {
     const llvm::StringRef target(r.target);
     if (!target.ends_with(".mod") && !target.ends_with("modules.order")) continue;
@@ -153,15 +155,40 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
       return make_error(ErrorCategory::cannot_predict,
                         "Kbuild would write " + out.string() + " outside the module directory", module_dir.string());
     }
-    script += r.command + "\n";
+    writers.push_back(&r);
   }
-  auto ran = run_process({"sh", "-c", script}, env, make_dir.string());
-  if (!ran) return ran.takeError();
-  if (ran->exit_status != 0) {
-    return make_error(ErrorCategory::cannot_predict,
-                      "Kbuild's .mod/modules.order commands failed: " +
-                          replace_all(ran->err, work_str, module_dir.string()),
-                      module_dir.string());
+  std::map<std::string, std::string> written; // absolute path -> content
+  bool evaluated = true;
+  for (const Record* r : writers) {
+    auto list = evaluate_list_command(r->command, [&](const std::string& path) -> std::optional<std::string> {
+      auto it = written.find(absolute_in(make_dir, path).string());
+      if (it == written.end()) return std::nullopt;
+      return it->second;
+    });
+    if (!list || absolute_in(make_dir, list->target) != absolute_in(make_dir, r->target)) {
+      evaluated = false;
+      break;
+    }
+    written[absolute_in(make_dir, list->target).string()] = list->content;
+  }
+  if (evaluated) {
+    for (const auto& [path, content] : written) {
+      std::ofstream out(path, std::ios::binary);
+      out << content;
+      if (!out) return make_error(ErrorCategory::io, "cannot write", path);
+    }
+  } else {
+    std::string script = "set -e\n";
+    for (const Record* r : writers)
+      script += r->command + "\n";
+    auto ran = run_process({"sh", "-c", script}, env, make_dir.string());
+    if (!ran) return ran.takeError();
+    if (ran->exit_status != 0) {
+      return make_error(ErrorCategory::cannot_predict,
+                        "Kbuild's .mod/modules.order commands failed: " +
+                            replace_all(ran->err, work_str, module_dir.string()),
+                        module_dir.string());
+    }
   }
 
   Plan plan;
