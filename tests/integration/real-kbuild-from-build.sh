@@ -30,6 +30,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 kbuild_build=$root/scripts/kbuild-build.sh
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 fail() { echo "real-kbuild-from-build: FAIL: $*" >&2; exit 1; }
 
@@ -74,17 +76,7 @@ else
     done < <(sed -n 's/^build-fails:[[:space:]]*//p' "$dir/case.txt")
   fi
   build=$work/build
-  "$kbuild_build" "$rel" "$dir" "$build" 2>"$work/build.err"
-  rc=$?
-  if [ $rc -ne 0 ] && [ $expect_fail = 0 ]; then
-    cat "$work/build.err" >&2; fail "the real Kbuild build of $dir for $rel failed (output above)"
-  fi
-  if [ $rc -eq 0 ] && [ $expect_fail = 1 ]; then
-    fail "the real build of $dir for $rel succeeded, but case.txt says it fails on this kernel ($why)"
-  fi
-  if [ $rc -ne 0 ] && ! grep -q '^kbuild-build: make failed' "$work/build.err"; then
-    cat "$work/build.err" >&2; fail "kbuild-build.sh could not run the build of $dir for $rel (output above)"
-  fi
+  kbuild_build_checked "$build"
 fi
 # The M= directories to compare: the build directory itself, or, for a DKMS package whose MAKE runs one M= build per
 # subdirectory (no modules.order at the top, e.g. ddcci), each distinct BUILT_MODULE_LOCATION[] of its dkms.conf.

@@ -38,6 +38,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 kbuild_build=$root/scripts/kbuild-build.sh
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 fail() { echo "real-kbuild-plan: FAIL: $*" >&2; exit 1; }
 
@@ -476,17 +478,7 @@ if [ $kind = dkms ]; then
     cat "$work/build.err" >&2; fail "the real dkms build of $dir for $rel failed (output above)"; }
   [ "$got" = "$build" ] || fail "dkms built in $got, not in $build where the plan ran (kbuild-build.sh and this script disagree)"
 else
-  "$kbuild_build" "$rel" "$dir" "$build" 2>"$work/build.err"
-  rc=$?
-  if [ $rc -ne 0 ] && [ $expect_fail = 0 ]; then
-    cat "$work/build.err" >&2; fail "the real Kbuild build of $dir for $rel failed (output above)"
-  fi
-  if [ $rc -eq 0 ] && [ $expect_fail = 1 ]; then
-    fail "the real build of $dir for $rel succeeded, but case.txt says it fails on this kernel ($why)"
-  fi
-  if [ $rc -ne 0 ] && ! grep -q '^kbuild-build: make failed' "$work/build.err"; then
-    cat "$work/build.err" >&2; fail "kbuild-build.sh could not run the build of $dir for $rel (output above)"
-  fi
+  kbuild_build_checked "$build"
 fi
 
 # The M= directories: the build directory itself, or, for a DKMS package whose MAKE runs one M= build per
