@@ -55,7 +55,7 @@ cl::opt<bool> g_verbose("v", cl::desc("Log what is done to stderr"), cl::sub(cl:
 
 cl::extrahelp g_exit_help(R"(
 EXIT STATUS
-  0  every module's srcversion was computed
+  0  success (from-build: every module's srcversion was computed; plan: everything was planned)
   2  bad usage or input (not a built tree, unknown option value)
   3  some module has no srcversion (printed as "<module> -", reason on stderr: modpost's rules give none, the
      module has no version and modpost ran without -a, the module was not built), or the answer cannot be
@@ -73,6 +73,7 @@ int usage_error(llvm::Error err) {
 
 int main(int argc, char** argv) {
   cl::HideUnrelatedOptions(g_category);
+  cl::SetVersionPrinter([](llvm::raw_ostream& os) { os << "srcversion-predict " SRCVER_VERSION "\n"; });
   std::string errors;
   llvm::raw_string_ostream error_stream(errors);
   if (!cl::ParseCommandLineOptions(argc, argv, "srcversion-predict: the srcversion real Kbuild gives a module\n",
