@@ -64,11 +64,12 @@ std::string non_make_command(const std::string& line) {
   return {};
 }
 
-bool is_make_state(llvm::StringRef e) {
-  return e.starts_with("MAKEFLAGS=") || e.starts_with("MFLAGS=") || e.starts_with("MAKELEVEL=") ||
-         e.starts_with("MAKE_TERM") || e.starts_with("MAKEOVERRIDES=") || e.starts_with("SRCVER_") ||
-         e.starts_with("PATH=") || e.starts_with("PWD=") || e.starts_with("OLDPWD=") || e.starts_with("SHLVL=") ||
-         e.starts_with("_=");
+// Variables of the tool's own run that the package's make must not see (make state, our PATH and the shell's).
+bool is_foreign_state(const std::string& e) {
+  for (const char* prefix : {"SRCVER_", "PATH=", "PWD=", "OLDPWD=", "SHLVL=", "_="}) {
+    if (e.rfind(prefix, 0) == 0) return true;
+  }
+  return is_make_state(e);
 }
 
 } // namespace
@@ -154,18 +155,14 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
   std::set<std::string> unset(make_env_unset.begin(), make_env_unset.end());
   for (const auto& e : caller_env) {
     const std::string name = e.substr(0, e.find('='));
-    if (unset.count(name) || is_make_state(e)) continue;
+    if (unset.count(name) || is_foreign_state(e)) continue;
     bool replaced = false;
     for (const auto& x : make_env)
       replaced = replaced || x.substr(0, x.find('=')) == name;
     if (!replaced) env.push_back(e);
   }
   env.insert(env.end(), make_env.begin(), make_env.end());
-  std::string path;
-  for (const auto& e : caller_env) {
-    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
-  }
-  env.push_back("PATH=" + bin.string() + ":" + path);
+  env.push_back("PATH=" + bin.string() + ":" + env_value(caller_env, "PATH"));
   env.push_back("SRCVER_KDIR=" + profile.kernel.build_dir);
   env.push_back("SRCVER_LOG=" + log.string());
   env.push_back("SRCVER_REAL_MAKE=" + real_make);
@@ -216,7 +213,7 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
     const fs::path m =
         (fs::path(module_dir).is_absolute() ? fs::path(module_dir) : fs::path(km.cwd) / module_dir).lexically_normal();
     for (const auto& e : km.env) {
-      if (!is_make_state(e) && e.rfind("SRCVER_", 0) != 0) options.extra_env.push_back(e);
+      if (!is_foreign_state(e)) options.extra_env.push_back(e);
     }
     auto sub = plan_module_dir(m.string(), profile, options);
     if (!sub) return sub.takeError();

@@ -46,15 +46,6 @@ std::string sha256_hex(const std::string& data) {
   return out;
 }
 
-std::string env_value(const std::vector<std::string>& env, const std::string& name) {
-  for (const auto& e : env) {
-    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=') {
-      return e.substr(name.size() + 1);
-    }
-  }
-  return {};
-}
-
 // The identity of a kernel build directory: the files whose change changes Kbuild's decisions.
 std::string cache_key(const KernelBuild& kernel, const std::vector<std::string>& caller_env) {
   std::string identity = "srcversion-predict kernel profile " + std::to_string(k_profile_format) + "\n";
@@ -156,11 +147,7 @@ void write_atomically(const fs::path& path, const std::string& content) {
 std::vector<std::string> without_make_state(const std::vector<std::string>& env) {
   std::vector<std::string> out;
   for (const auto& e : env) {
-    if (e.rfind("MAKEFLAGS=", 0) == 0 || e.rfind("MFLAGS=", 0) == 0 || e.rfind("MAKELEVEL=", 0) == 0 ||
-        e.rfind("MAKE_TERMOUT=", 0) == 0 || e.rfind("MAKE_TERMERR=", 0) == 0 || e.rfind("MAKEOVERRIDES=", 0) == 0) {
-      continue;
-    }
-    out.push_back(e);
+    if (!is_make_state(e)) out.push_back(e);
   }
   return out;
 }

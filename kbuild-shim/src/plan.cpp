@@ -38,6 +38,13 @@ bool is_artifact(const fs::path& p) {
 
 } // namespace
 
+std::string strip_module_suffix(std::string_view entry) {
+  const llvm::StringRef e(entry.data(), entry.size());
+  if (e.ends_with(".ko")) return e.drop_back(3).str();
+  if (e.ends_with(".o")) return e.drop_back(2).str();
+  return e.str();
+}
+
 llvm::Error copy_sources(const std::string& from_str, const std::string& to_str) {
   const fs::path from(from_str);
   const fs::path to(to_str);
@@ -200,10 +207,7 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
   }
   for (const std::string& entry : read_lines(work / "modules.order")) {
     if (entry.empty()) continue;
-    std::string stem = entry;
-    for (const char* suffix : {".ko", ".o"}) {
-      if (llvm::StringRef(stem).ends_with(suffix)) stem.resize(stem.size() - std::strlen(suffix));
-    }
+    const std::string stem = strip_module_suffix(entry);
     const fs::path stem_path = absolute_in(make_dir, stem);
     PlannedModule module;
     module.path = stem_path.lexically_relative(work).generic_string();

@@ -13,14 +13,6 @@ extern char** environ;
 namespace srcver::kbuild_shim {
 namespace {
 
-// The PATH entry of an environment list ("" when absent).
-std::string path_of(const std::vector<std::string>& env) {
-  for (const auto& e : env) {
-    if (e.rfind("PATH=", 0) == 0) return e.substr(5);
-  }
-  return {};
-}
-
 std::string find_program(const std::string& name, const std::string& path) {
   if (name.find('/') != std::string::npos) return name;
   std::size_t start = 0;
@@ -43,6 +35,22 @@ std::vector<std::string> current_environment() {
   return env;
 }
 
+std::string env_value(const std::vector<std::string>& env, const std::string& name) {
+  for (const auto& e : env) {
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=') {
+      return e.substr(name.size() + 1);
+    }
+  }
+  return {};
+}
+
+bool is_make_state(const std::string& entry) {
+  for (const char* prefix : {"MAKEFLAGS=", "MFLAGS=", "MAKELEVEL=", "MAKE_TERM", "MAKEOVERRIDES="}) {
+    if (entry.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> split_nul(const std::string& data) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -58,7 +66,7 @@ std::vector<std::string> split_nul(const std::string& data) {
 llvm::Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                                           const std::string& cwd) {
   if (argv.empty()) return make_error(ErrorCategory::input, "empty command");
-  const std::string program = find_program(argv[0], path_of(env));
+  const std::string program = find_program(argv[0], env_value(env, "PATH"));
   if (program.empty()) return make_error(ErrorCategory::input, "'" + argv[0] + "' not found in PATH");
 
   std::vector<char*> c_argv;

@@ -1,4 +1,5 @@
 #include <srcver/kbuild_shim/kernel.hpp>
+#include <srcver/kbuild_shim/plan.hpp>
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/modinfo.hpp>
@@ -14,14 +15,8 @@ namespace fs = std::filesystem;
 namespace srcver::tool {
 using kbuild_shim::KernelBuild;
 using kbuild_shim::resolve_kernel;
+using kbuild_shim::strip_module_suffix;
 namespace {
-
-// modules.order entries name the module as `.ko` (<= 6.1) or `.o` (6.2+); modpost's name drops the suffix.
-std::string strip_module_suffix(llvm::StringRef entry) {
-  if (entry.ends_with(".ko")) return entry.drop_back(3).str();
-  if (entry.ends_with(".o")) return entry.drop_back(2).str();
-  return entry.str();
-}
 
 fs::path resolve(const fs::path& root, const std::string& path) {
   return fs::path(path).is_absolute() ? fs::path(path) : root / path;

@@ -25,10 +25,6 @@ const char* status_name(Status status) {
   return "?";
 }
 
-int exit_for(ErrorCategory category) {
-  return category == ErrorCategory::cannot_predict ? exit_cannot_predict : exit_usage;
-}
-
 llvm::json::Value module_json(const BuiltModule& module) {
   const auto& r = module.result;
   llvm::json::Array objects;
@@ -51,15 +47,21 @@ llvm::json::Value module_json(const BuiltModule& module) {
 
 } // namespace
 
+int report_error(llvm::Error err) {
+  const ErrorReport error = take_error(std::move(err));
+  fmt::print(stderr, "srcversion-predict: {}\n", error.message);
+  switch (error.category) {
+  case ErrorCategory::cannot_predict: return exit_cannot_predict;
+  case ErrorCategory::needs_build_step: return exit_needs_build_step;
+  default: return exit_usage;
+  }
+}
+
 int run_from_build(const FromBuildCommand& command) {
   FromBuildOptions options = command.options;
   options.keep_hash_input = !command.dump_hash_input.empty();
   auto report = compute_from_build(command.build_dir, options);
-  if (!report) {
-    const ErrorReport error = take_error(report.takeError());
-    fmt::print(stderr, "srcversion-predict: {}\n", error.message);
-    return exit_for(error.category);
-  }
+  if (!report) return report_error(report.takeError());
   const std::string era = report->era ? sumversion::era_name(*report->era) : "unknown";
   SRCVER_LOG("era {} from {}; modpost directory {}", era, report->era_source, report->modpost_dir);
 

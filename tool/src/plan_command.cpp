@@ -35,13 +35,6 @@ llvm::json::Array strings(const std::vector<std::string>& v) {
   return a;
 }
 
-int report_error(llvm::Error err) {
-  const ErrorReport error = take_error(std::move(err));
-  fmt::print(stderr, "srcversion-predict: {}\n", error.message);
-  if (error.category == ErrorCategory::needs_build_step) return exit_needs_build_step;
-  return error.category == ErrorCategory::cannot_predict ? exit_cannot_predict : exit_usage;
-}
-
 // dkms-conf.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
 std::string dkms_conf_script() {
   std::error_code ec;

@@ -4,6 +4,8 @@
 
 #include <srcver/sumversion/cmd_file.hpp>
 
+#include "cmd_text.hpp"
+
 #include <gtest/gtest.h>
 
 using namespace srcver::sumversion;
@@ -18,16 +20,6 @@ std::vector<std::string> paths(const CmdFileWalk& walk) {
   for (const auto& f : walk.files)
     out.push_back(f.path);
   return out;
-}
-
-std::string cmd(const std::string& target, const std::string& source, const std::vector<std::string>& deps) {
-  std::string s = "savedcmd_" + target + " := gcc -c -o " + target + " " + source + "\n\n";
-  s += "source_" + target + " := " + source + "\n\n";
-  s += "deps_" + target + " := \\\n";
-  for (const auto& d : deps)
-    s += "  " + d + " \\\n";
-  s += "\n" + target + ": $(deps_" + target + ")\n\n$(deps_" + target + "):\n";
-  return s;
 }
 
 } // namespace
@@ -71,8 +63,8 @@ TEST(CmdFile, SameDirectoryIsASubstringTestEndingAtTheLastSlash) {
 }
 
 TEST(CmdFile, ModernWalkHashesSourceThenSameDirectoryDepsInOrder) {
-  const std::string content =
-      cmd("m/x.o", "m/x.c", {"m/a.h", "m/sub/b.h", "$(wildcard include/config/FOO)", "m/x.c", "m/a.h", "other/m/f.h"});
+  const std::string content = cmd_text(
+      "m/x.o", "m/x.c", {"m/a.h", "m/sub/b.h", "$(wildcard include/config/FOO)", "m/x.c", "m/a.h", "other/m/f.h"});
   const CmdFileWalk walk = walk_cmd_file(content, "m/", k_e6);
   EXPECT_EQ(paths(walk), (std::vector<std::string>{"m/x.c", "m/a.h", "m/x.c", "m/a.h", "other/m/f.h"}));
   EXPECT_EQ(walk.files[0].role, Role::source);
@@ -102,7 +94,7 @@ TEST(CmdFile, SourceLineWithoutSpaceIsMalformed) {
 
 // e5 (5.8 up to the trim fix): dependency lines keep their indentation, so they are cut to "" and never hashed.
 TEST(CmdFile, E5HashesOnlySourceLines) {
-  const std::string content = cmd("m/x.o", "m/x.c", {"m/a.h", "m/b.h"});
+  const std::string content = cmd_text("m/x.o", "m/x.c", {"m/a.h", "m/b.h"});
   const CmdFileWalk walk = walk_cmd_file(content, "m/", rules_for({Era::e5, ModFormat::f3}));
   EXPECT_EQ(paths(walk), (std::vector<std::string>{"m/x.c"}));
   EXPECT_EQ(walk.skipped.size(), 2U);

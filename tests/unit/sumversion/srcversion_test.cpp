@@ -8,6 +8,8 @@
 #include <srcver/sumversion/md4.hpp>
 #include <srcver/sumversion/srcversion.hpp>
 
+#include "cmd_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -30,22 +32,12 @@ public:
   }
 };
 
-std::string cmd(const std::string& target, const std::string& source, const std::vector<std::string>& deps) {
-  std::string s = "savedcmd_" + target + " := gcc -c -o " + target + " " + source + "\n\n";
-  s += "source_" + target + " := " + source + "\n\n";
-  s += "deps_" + target + " := \\\n";
-  for (const auto& d : deps)
-    s += "  " + d + " \\\n    $(wildcard include/config/FOO) \\\n";
-  s += "\n" + target + ": $(deps_" + target + ")\n\n$(deps_" + target + "):\n";
-  return s;
-}
-
 // A two-object module m/two with a same-directory header, a subdirectory header and a .a entry.
 MapFileSource two_object_tree(const std::string& mod_content) {
   MapFileSource fs;
   fs.files["m/two.mod"] = mod_content;
-  fs.files["m/.a.o.cmd"] = cmd("m/a.o", "m/a.c", {"include/linux/kernel.h", "m/a.h", "m/sub/s.h"});
-  fs.files["m/.b.o.cmd"] = cmd("m/b.o", "m/b.c", {"m/a.h"});
+  fs.files["m/.a.o.cmd"] = cmd_text("m/a.o", "m/a.c", {"include/linux/kernel.h", "m/a.h", "m/sub/s.h"}, true);
+  fs.files["m/.b.o.cmd"] = cmd_text("m/b.o", "m/b.c", {"m/a.h"}, true);
   fs.files["m/a.c"] = "int a; /* c */\n";
   fs.files["m/b.c"] = "int b = \"x  y\";\n";
   fs.files["m/a.h"] = "#define A 1\n";
@@ -133,8 +125,8 @@ TEST(Srcversion, MalformedSourceLineGivesNoSrcversion) {
 TEST(Srcversion, E5EqualsE6WithoutDependencies) {
   MapFileSource e5_tree = two_object_tree("m/a.o\nm/b.o\n");
   MapFileSource no_deps = two_object_tree("m/a.o\nm/b.o\n");
-  no_deps.files["m/.a.o.cmd"] = cmd("m/a.o", "m/a.c", {});
-  no_deps.files["m/.b.o.cmd"] = cmd("m/b.o", "m/b.c", {});
+  no_deps.files["m/.a.o.cmd"] = cmd_text("m/a.o", "m/a.c", {}, true);
+  no_deps.files["m/.b.o.cmd"] = cmd_text("m/b.o", "m/b.c", {}, true);
   EXPECT_EQ(compute(e5_tree, "m/two", {Era::e5, ModFormat::f3}).srcversion, compute(no_deps, "m/two", k_e6).srcversion);
 }
 

@@ -40,6 +40,9 @@ struct PlanOptions {
   std::vector<std::string> extra_env; // NAME=value set in make's environment (what DKMS exports, for example)
 };
 
+// A modules.order entry without its suffix: ".ko" (up to 6.2) or ".o" (from 6.3), as modpost names the module.
+std::string strip_module_suffix(std::string_view entry);
+
 // Copies a module directory's sources (not its build artifacts) to `to`.
 llvm::Error copy_sources(const std::string& from, const std::string& to);
 

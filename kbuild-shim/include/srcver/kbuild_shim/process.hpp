@@ -23,6 +23,13 @@ llvm::Expected<ProcessResult> run_process(const std::vector<std::string>& argv, 
 // This process's own environment, as "NAME=value" strings.
 std::vector<std::string> current_environment();
 
+// The value of variable `name` in an environment list ("" when absent).
+std::string env_value(const std::vector<std::string>& env, const std::string& name);
+
+// Whether an environment entry is GNU make's own state (MAKEFLAGS, MFLAGS, MAKELEVEL, MAKE_TERM*, MAKEOVERRIDES),
+// which must not leak from one make into an unrelated one.
+bool is_make_state(const std::string& entry);
+
 // The NUL-separated fields of `data` (as /proc/<pid>/environ, env -0 and dkms-conf.sh write them).
 std::vector<std::string> split_nul(const std::string& data);
 

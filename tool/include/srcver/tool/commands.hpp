@@ -4,6 +4,8 @@
 
 #include <srcver/tool/build_tree.hpp>
 
+#include <llvm/Support/Error.h>
+
 #include <string>
 
 namespace srcver::tool {
@@ -16,6 +18,10 @@ enum ExitStatus : int {
   exit_cannot_predict = 3,   // some module has no srcversion, or the answer cannot be known with certainty
   exit_needs_build_step = 4, // (plan) a step must run first: DKMS PRE_BUILD, configure
 };
+
+// Prints an error ("srcversion-predict: <message>") and returns its exit status: 3 cannot predict, 4 needs a build
+// step, 2 otherwise.
+int report_error(llvm::Error err);
 
 struct FromBuildCommand {
   std::string build_dir;
