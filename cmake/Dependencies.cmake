@@ -21,6 +21,26 @@ if(NOT LLVM_ENABLE_RTTI)
   target_compile_options(srcver_llvm INTERFACE -fno-rtti)
 endif()
 
+# Clang's preprocessor and the dependency scanner's file cache, linked statically for the same reason. The imported
+# Clang targets of Debian's package name the shared libLLVM, which must not be mixed with the static components, so
+# the archives are named directly; the linker takes only the objects that are used.
+set(srcver_clang_archives)
+foreach(lib clangDependencyScanning clangFrontend clangDriver clangSerialization clangParse clangSema clangAnalysis
+            clangEdit clangAST clangASTMatchers clangAPINotes clangSupport clangLex clangBasic)
+  set(archive ${LLVM_LIBRARY_DIR}/lib${lib}.a)
+  if(NOT EXISTS ${archive})
+    message(FATAL_ERROR "${archive} not found: install libclang-19-dev (scripts/install-deps.sh does)")
+  endif()
+  list(APPEND srcver_clang_archives ${archive})
+endforeach()
+llvm_map_components_to_libnames(srcver_clang_llvm_libs option frontendopenmp frontendoffloading frontenddriver
+                                frontendhlsl bitreader bitstreamreader profiledata targetparser core mc mcparser
+                                binaryformat remarks demangle windowsdriver object textapi irreader asmparser)
+add_library(srcver_clang INTERFACE)
+target_include_directories(srcver_clang SYSTEM INTERFACE ${CLANG_INCLUDE_DIRS})
+target_link_libraries(srcver_clang INTERFACE -Wl,--start-group ${srcver_clang_archives} ${srcver_clang_llvm_libs}
+                      ${srcver_llvm_libs} -Wl,--end-group srcver_llvm)
+
 find_package(OpenSSL)
 if(NOT OPENSSL_FOUND)
   message(FATAL_ERROR "OpenSSL not found: install libssl-dev")

@@ -1,3 +1,4 @@
+#include <srcver/kbuild_shim/cache_file.hpp>
 #include <srcver/kbuild_shim/kernel_profile.hpp>
 #include <srcver/kbuild_shim/process.hpp>
 #include <srcver/sumversion/error.hpp>
@@ -33,18 +34,6 @@ constexpr const char* k_relevant_env[] = {"PATH",
                                           "KAFLAGS",
                                           "KBUILD_EXTRA_SYMBOLS",
                                           "INSTALL_MOD_PATH"};
-
-// LLVM's SHA-256 (already linked), not OpenSSL's: initialising OpenSSL reads its configuration at every start.
-std::string sha256_hex(const std::string& data) {
-  const auto digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(data));
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out;
-  for (std::uint8_t byte : digest) {
-    out.push_back(k_hex[byte >> 4]);
-    out.push_back(k_hex[byte & 15]);
-  }
-  return out;
-}
 
 // The identity of a kernel build directory: the files whose change changes Kbuild's decisions.
 std::string cache_key(const KernelBuild& kernel, const std::vector<std::string>& caller_env) {
@@ -126,21 +115,6 @@ std::optional<KernelProfile> from_json(const std::string& text, const KernelBuil
   if (!cwd || !strings("env", p.env) || !strings("argv", p.argv) || p.argv.empty()) return std::nullopt;
   p.cwd = cwd->str();
   return p;
-}
-
-// Writes `content` to `path` so that a concurrent reader sees the old file or the new one, never a part.
-void write_atomically(const fs::path& path, const std::string& content) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  std::random_device rd;
-  const fs::path tmp = path.string() + ".tmp." + std::to_string(getpid()) + "." + std::to_string(rd());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << content;
-    if (!out) return; // a cache we cannot write is only slower
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) fs::remove(tmp, ec);
 }
 
 // Removes make's own variables from an environment (the tool may itself run under make, e.g. from DKMS).

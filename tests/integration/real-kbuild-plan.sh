@@ -126,6 +126,27 @@ def shell_words(text):
 CMD_RE = re.compile(r'^(savedcmd|cmd)_(\S+) := (.*)$')
 SOURCE_RE = re.compile(r'^source_(\S+) := (.*)$')
 
+def read_deps(path):
+    """The deps_<target> entries of a .cmd file, in order, without the $(wildcard include/config/...) lines;
+    None if it has no deps_ section."""
+    with open(path, encoding='utf-8', errors='surrogateescape') as f:
+        lines = f.read().split('\n')
+    deps, inside = None, False
+    for line in lines:
+        if not inside:
+            if re.match(r'^deps_\S+ := \\$', line):
+                inside, deps = True, []
+            continue
+        if not line.strip():
+            break
+        entry = line.strip()
+        if entry.endswith('\\'):
+            entry = entry[:-1].rstrip()
+        if entry.startswith('$(wildcard '):
+            continue
+        deps.append(entry)
+    return deps
+
 def read_cmd_file(path):
     """(target, command words, source or None, notes) of an object's .cmd file."""
     with open(path, encoding='utf-8', errors='surrogateescape') as f:
@@ -237,7 +258,7 @@ def token_diff(planned, real):
 
 def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
     problems, notes = [], []
-    counts = {'modules': 0, 'mods': 0, 'objects': 0}
+    counts = {'modules': 0, 'mods': 0, 'objects': 0, 'deps': 0, 'deps_entries': 0}
 
     # the real side: modules.order of each M= directory
     real = []                 # (normalized path relative to <build>, M= directory, module relative to it)
@@ -267,7 +288,16 @@ def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
                 return os.path.join(build, sub), os.path.relpath(path, sub)
         return build, path
 
-    if plan_rc != 0:
+    def plan_json():
+        try:
+            with open(plan_file) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+    if plan_rc != 0 and (plan_json() or {}).get('modules'):
+        # exit 3 with a whole plan: only some objects' dependency lists are unknown (deps_error, compared below)
+        notes.append('plan exited %d with a plan: some dependency lists are unknown' % plan_rc)
+    elif plan_rc != 0:
         # exit 3: acceptable only for a build that fails by design and did not write everything a plan describes
         reached = not missing_order
         unreached = []
@@ -357,6 +387,22 @@ def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
                 notes.append('%s: %s has no source_ line' % (olabel, cmdf))
             elif o.get('source') != source:
                 problems.append('%s: source %r, real %s says %r' % (olabel, o.get('source'), cmdf, source))
+            # the front end: the planned deps against the real deps_ section, entry by entry
+            real_deps = read_deps(cmdf)
+            if real_deps is None:
+                problems.append('%s: %s has no deps_ section' % (olabel, cmdf))
+            elif 'deps_error' in o:
+                problems.append('%s: the plan cannot predict its dependency list (%s), but real Kbuild built it' %
+                                (olabel, o['deps_error']))
+            elif 'deps' not in o:
+                problems.append('%s: the plan has no deps (was --deps given?)' % olabel)
+            else:
+                counts['deps'] += 1
+                counts['deps_entries'] += len(real_deps)
+                if o['deps'] != real_deps:
+                    diff = list(difflib.unified_diff(real_deps, o['deps'], 'real deps_', 'planned deps', lineterm='', n=1))
+                    problems.append('%s: deps differ from %s (%d planned, %d real):\n    ' %
+                                    (olabel, cmdf, len(o['deps']), len(real_deps)) + '\n    '.join(diff[:40]))
     return problems, notes, counts
 
 def main(argv):
@@ -369,7 +415,8 @@ def main(argv):
         print('real-kbuild-plan: note: ' + note, file=sys.stderr)
     for problem in problems:
         print('real-kbuild-plan: DIFF: ' + problem, file=sys.stderr)
-    print('%d module(s), %d .mod file(s), %d command(s) compared' % (counts['modules'], counts['mods'], counts['objects']))
+    print('%d module(s), %d .mod file(s), %d command(s), %d deps list(s) of %d entries compared' %
+          (counts['modules'], counts['mods'], counts['objects'], counts['deps'], counts['deps_entries']))
     return 1 if problems else 0
 
 sys.exit(main(sys.argv))
@@ -453,7 +500,7 @@ before=$(snapshot)
 # The environment kbuild-build.sh clears for a real build is cleared for the plan too.
 clean_env=(-u KBUILD_EXTMOD -u KBUILD_OUTPUT -u KBUILD_SRC -u ARCH -u CROSS_COMPILE -u CC -u LD -u LLVM -u MAKEFLAGS
            -u MFLAGS -u GNUMAKEFLAGS -u MAKELEVEL -u M -u O -u V -u W -u C -u KCFLAGS -u KCPPFLAGS -u KERNELRELEASE)
-(cd "$work" && env "${clean_env[@]}" LC_ALL=C PATH="$plan_path" "$bin" plan "$build" "$rel" --json) \
+(cd "$work" && env "${clean_env[@]}" LC_ALL=C PATH="$plan_path" "$bin" plan "$build" "$rel" --json --deps) \
   > "$work/plan.json" 2> "$work/plan.err"
 prc=$?
 status=0

@@ -1,3 +1,4 @@
+#include <srcver/frontend/plan_deps.hpp>
 #include <srcver/kbuild_shim/dkms.hpp>
 #include <srcver/kbuild_shim/kernel_profile.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
@@ -62,14 +63,48 @@ int run_plan(const PlanCommand& command) {
                   : kbuild_shim::plan_module_dir(command.module_dir, profile->profile, {});
   if (!plan) return report_error(plan.takeError());
 
+  // The front end: each object's deps_ list.
+  std::vector<std::vector<frontend::ObjectDeps>> deps;
+  int status = exit_ok;
+  if (command.deps) {
+    frontend::DepsOptions options;
+    options.cache_dir = command.cache_dir;
+    options.env = profile->profile.env;
+    options.threads = command.jobs;
+    frontend::DepsService service(options);
+    auto found = service.deps_of(*plan, *kernel);
+    if (!found) return report_error(found.takeError());
+    deps = std::move(*found);
+    SRCVER_LOG("dependency lists: {} thread(s), {} compiler run(s) for gcc's macros", service.threads(),
+               service.compiler_runs());
+    for (std::size_t m = 0; m < deps.size(); ++m) {
+      for (std::size_t o = 0; o < deps[m].size(); ++o) {
+        if (deps[m][o].error.empty()) continue;
+        fmt::print(stderr, "srcversion-predict: {}: {}: cannot predict its dependency list: {}\n",
+                   plan->modules[m].path, plan->modules[m].objects[o].object, deps[m][o].error);
+        status = exit_cannot_predict;
+      }
+    }
+  }
+
   const auto& v = kernel->version;
   if (command.json) {
     llvm::json::Array modules;
-    for (const auto& m : plan->modules) {
+    for (std::size_t mi = 0; mi < plan->modules.size(); ++mi) {
+      const auto& m = plan->modules[mi];
       llvm::json::Array objects;
-      for (const auto& o : m.objects) {
-        objects.push_back(
-            llvm::json::Object{{"object", o.object}, {"source", o.source}, {"command", strings(o.command)}});
+      for (std::size_t oi = 0; oi < m.objects.size(); ++oi) {
+        const auto& o = m.objects[oi];
+        llvm::json::Object object{{"object", o.object}, {"source", o.source}, {"command", strings(o.command)}};
+        if (command.deps) {
+          const auto& d = deps[mi][oi];
+          if (d.error.empty()) {
+            object["deps"] = strings(d.deps);
+          } else {
+            object["deps_error"] = d.error;
+          }
+        }
+        objects.push_back(std::move(object));
       }
       modules.push_back(llvm::json::Object{{"path", m.path},
                                            {"name", m.name},
@@ -85,18 +120,25 @@ int run_plan(const PlanCommand& command) {
         {"modules", std::move(modules)}};
     llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
   } else {
-    for (const auto& m : plan->modules) {
+    for (std::size_t mi = 0; mi < plan->modules.size(); ++mi) {
+      const auto& m = plan->modules[mi];
       llvm::outs() << m.path << ".ko\n";
-      for (const auto& o : m.objects) {
+      for (std::size_t oi = 0; oi < m.objects.size(); ++oi) {
+        const auto& o = m.objects[oi];
         llvm::outs() << "  " << o.object << " <- " << o.source << "\n   ";
         for (const auto& word : o.command)
           llvm::outs() << ' ' << word;
         llvm::outs() << "\n";
+        if (!command.deps) continue;
+        const auto& d = deps[mi][oi];
+        if (!d.error.empty()) llvm::outs() << "    deps: cannot predict: " << d.error << "\n";
+        for (const auto& dep : d.deps)
+          llvm::outs() << "    dep " << dep << "\n";
       }
     }
   }
   llvm::outs().flush();
-  return exit_ok;
+  return status;
 }
 
 } // namespace srcver::tool

@@ -37,6 +37,8 @@ struct PlanCommand {
   std::string kernel;    // release or build directory
   std::string cache_dir; // "" = no cache (--no-cache)
   bool json = false;
+  bool deps = false; // add each object's deps_ list (the front end)
+  unsigned jobs = 0; // scanning threads, 0 = the number of cores
 };
 
 int run_plan(const PlanCommand& command);

@@ -1,0 +1,48 @@
+#pragma once
+// The front end's entry point: for every object of a plan, the list Kbuild's real build would write into the deps_
+// section of its .o.cmd file (gcc -MMD's list after the kernel's fixdep, without the $(wildcard ...) lines).
+// One DepsService per run: it keeps gcc's macros, the kernel's fixdep rules and the scanner's shared file cache
+// across plans, modules and kernels.
+
+#include <srcver/frontend/gcc_macros.hpp>
+#include <srcver/frontend/scanner.hpp>
+#include <srcver/kbuild_shim/plan.hpp>
+
+#include <llvm/Support/Error.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace srcver::frontend {
+
+struct ObjectDeps {
+  std::vector<std::string> deps; // the .o.cmd deps_ entries, in order and spelling
+  std::string error;             // not empty: cannot predict this object's list (why)
+};
+
+struct DepsOptions {
+  std::string cache_dir;        // "" = nothing on disk
+  std::vector<std::string> env; // the environment compiles run in (PATH finds the compiler)
+  unsigned threads = 0;         // 0 = the number of cores
+};
+
+class DepsService {
+public:
+  explicit DepsService(DepsOptions options);
+
+  // Per module of `plan`, per object, in the plan's order. Error (cannot_predict): the kernel's fixdep cannot be
+  // run or understood.
+  llvm::Expected<std::vector<std::vector<ObjectDeps>>> deps_of(const kbuild_shim::Plan& plan,
+                                                               const kbuild_shim::KernelBuild& kernel);
+
+  unsigned compiler_runs() const { return m_macros.compiler_runs(); }
+  unsigned threads() const { return m_scanner.threads(); }
+
+private:
+  DepsOptions m_options;
+  GccMacros m_macros;
+  DepScanner m_scanner;
+};
+
+} // namespace srcver::frontend

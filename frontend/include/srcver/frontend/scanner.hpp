@@ -1,0 +1,45 @@
+#pragma once
+// The scanning service: Clang's preprocessor, run on each translation unit with gcc's predefined macros and the
+// command's include options, reports every inclusion to an IncludeModel, which keeps gcc's dependency list. Clang
+// runs in dependency-directives mode (only the directives of each file are lexed, from a cache of minimised files
+// shared by every translation unit, module and kernel of the run); a file whose text has a directive that mode drops
+// and that matters here (#error, #pragma GCC system_header, _Pragma) is lexed in full. One run per thread.
+
+#include <srcver/frontend/compile_command.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace srcver::frontend {
+
+struct ScanJob {
+  PreprocessCommand command;
+  std::string cwd;                                            // the compile's working directory
+  std::shared_ptr<const std::vector<std::string>> gcc_macros; // "NAME=VALUE" texts (GccMacros)
+};
+
+struct ScanOutcome {
+  std::vector<std::string> dependencies; // gcc's -MMD list: the source first, spelled as gcc writes it
+  std::string error;                     // not empty: gcc's list cannot be known (why; cannot predict)
+};
+
+class DepScanner {
+public:
+  // `threads` 0 = the number of cores.
+  explicit DepScanner(unsigned threads);
+  ~DepScanner();
+  DepScanner(const DepScanner&) = delete;
+  DepScanner& operator=(const DepScanner&) = delete;
+
+  // Scans the jobs, in parallel; the outcomes are in the jobs' order.
+  std::vector<ScanOutcome> scan(const std::vector<ScanJob>& jobs);
+
+  unsigned threads() const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace srcver::frontend

@@ -1,0 +1,127 @@
+#include <srcver/frontend/gcc_macros.hpp>
+#include <srcver/kbuild_shim/cache_file.hpp>
+#include <srcver/kbuild_shim/process.hpp>
+#include <srcver/sumversion/error.hpp>
+
+#include <llvm/Support/MemoryBuffer.h>
+
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace srcver::frontend {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The compiler as PATH finds it (the shell's rule: a name with a '/' is a path).
+std::string find_on_path(const std::string& name, const std::string& path_var) {
+  if (name.find('/') != std::string::npos) return name;
+  std::size_t begin = 0;
+  for (;;) {
+    const auto end = path_var.find(':', begin);
+    std::string dir = path_var.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+    if (dir.empty()) dir = ".";
+    const std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (end == std::string::npos) return {};
+    begin = end + 1;
+  }
+}
+
+const char* language_name(Language language) { return language == Language::c ? "c" : "assembler-with-cpp"; }
+
+} // namespace
+
+llvm::Expected<std::vector<std::string>> parse_dm_output(const std::string& text) {
+  std::vector<std::string> macros;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    auto end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(begin, end - begin);
+    begin = end + 1;
+    if (line.empty()) continue;
+    static constexpr std::string_view k_define = "#define ";
+    if (line.compare(0, k_define.size(), k_define) != 0) {
+      return make_error(ErrorCategory::cannot_predict, "unexpected line in gcc -dM output: " + line);
+    }
+    std::string rest = line.substr(k_define.size());
+    // NAME or NAME(args), then a space and the value (possibly empty).
+    std::size_t name_end = rest.find_first_of(" (");
+    if (name_end != std::string::npos && rest[name_end] == '(') name_end = rest.find(')', name_end) + 1;
+    if (name_end == 0 || name_end > rest.size()) name_end = rest.size();
+    const std::string name = rest.substr(0, name_end);
+    const std::string value = name_end < rest.size() ? rest.substr(name_end + 1) : std::string();
+    macros.push_back(name + "=" + value);
+  }
+  return macros;
+}
+
+GccMacros::GccMacros(std::string cache_dir, std::vector<std::string> env)
+    : m_cache_dir(std::move(cache_dir)), m_env(std::move(env)) {}
+
+unsigned GccMacros::compiler_runs() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_runs;
+}
+
+llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_command(const PreprocessCommand& command,
+                                                                                       const std::string& cwd) {
+  std::vector<std::string> argv{command.compiler};
+  argv.insert(argv.end(), command.macro_flags.begin(), command.macro_flags.end());
+  for (const char* word : {"-dM", "-E", "-x", language_name(command.language), "/dev/null"})
+    argv.emplace_back(word);
+
+  const std::string compiler = find_on_path(command.compiler, kbuild_shim::env_value(m_env, "PATH"));
+  struct stat st {};
+  if (compiler.empty() || ::stat(compiler.c_str(), &st) != 0) {
+    return make_error(ErrorCategory::cannot_predict,
+                      "the compiler '" + command.compiler + "' is not on PATH: gcc's predefined macros are unknown");
+  }
+  // The key: the compiler's identity and the exact -dM command.
+  std::string identity = "srcversion-predict gcc macros 1\n" + compiler + "\n" + std::to_string(st.st_size) + " " +
+                         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
+  for (const auto& a : argv)
+    identity += a + '\0';
+  const std::string key = kbuild_shim::sha256_hex(identity);
+
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (auto it = m_known.find(key); it != m_known.end()) return it->second;
+
+  const fs::path entry = m_cache_dir.empty() ? fs::path() : fs::path(m_cache_dir) / "macros" / (key + ".h");
+  std::string text;
+  bool from_disk = false;
+  if (!entry.empty()) {
+    if (auto buffer = llvm::MemoryBuffer::getFile(entry.string(), /*IsText=*/true)) {
+      text = (*buffer)->getBuffer().str();
+      from_disk = true;
+    }
+  }
+  auto macros =
+      from_disk ? parse_dm_output(text) : llvm::Expected<std::vector<std::string>>(std::vector<std::string>{});
+  if (from_disk && (!macros || macros->empty())) {
+    if (!macros) llvm::consumeError(macros.takeError());
+    from_disk = false; // damaged: asked again below
+  }
+  if (!from_disk) {
+    auto run = kbuild_shim::run_process(argv, m_env, cwd);
+    if (!run) return run.takeError();
+    ++m_runs;
+    if (run->exit_status != 0) {
+      return make_error(ErrorCategory::cannot_predict, "'" + command.compiler + " ... -dM -E' failed (exit " +
+                                                           std::to_string(run->exit_status) +
+                                                           "): " + run->err.substr(0, 1000));
+    }
+    text = run->out;
+    macros = parse_dm_output(text);
+    if (!macros) return macros.takeError();
+    if (!entry.empty()) kbuild_shim::write_atomically(entry, text);
+  }
+  auto shared = std::make_shared<const std::vector<std::string>>(std::move(*macros));
+  m_known.emplace(key, shared);
+  return shared;
+}
+
+} // namespace srcver::frontend

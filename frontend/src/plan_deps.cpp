@@ -1,0 +1,71 @@
+#include <srcver/frontend/fixdep.hpp>
+#include <srcver/frontend/plan_deps.hpp>
+#include <srcver/kbuild_shim/process.hpp>
+
+namespace srcver::frontend {
+
+DepsService::DepsService(DepsOptions options)
+    : m_options(std::move(options)), m_macros(m_options.cache_dir, m_options.env), m_scanner(m_options.threads) {}
+
+llvm::Expected<std::vector<std::vector<ObjectDeps>>> DepsService::deps_of(const kbuild_shim::Plan& plan,
+                                                                          const kbuild_shim::KernelBuild& kernel) {
+  auto rules = learn_fixdep_rules(kernel.build_dir, m_options.cache_dir);
+  if (!rules) return rules.takeError();
+
+  // gcc adds CPATH's directories to the bracket chain and C_INCLUDE_PATH's to the system chain, even with -nostdinc.
+  std::string env_error;
+  for (const char* var : {"CPATH", "C_INCLUDE_PATH"}) {
+    if (!kbuild_shim::env_value(m_options.env, var).empty()) {
+      env_error =
+          std::string(var) + " is set: gcc would search its directories too, which the front end does not model";
+    }
+  }
+
+  std::vector<std::vector<ObjectDeps>> result;
+  std::vector<ScanJob> jobs;
+  std::vector<std::pair<std::size_t, std::size_t>> where; // job -> (module, object)
+  for (std::size_t m = 0; m < plan.modules.size(); ++m) {
+    const auto& module = plan.modules[m];
+    result.emplace_back(module.objects.size());
+    for (std::size_t o = 0; o < module.objects.size(); ++o) {
+      const auto& object = module.objects[o];
+      ObjectDeps& out = result[m][o];
+      if (!env_error.empty()) {
+        out.error = env_error;
+        continue;
+      }
+      auto command = parse_compile_command(object.command, object.source);
+      if (!command) {
+        out.error = llvm::toString(command.takeError());
+        continue;
+      }
+      auto macros = m_macros.for_command(*command, plan.make_dir);
+      if (!macros) {
+        out.error = llvm::toString(macros.takeError());
+        continue;
+      }
+      jobs.push_back(ScanJob{std::move(*command), plan.make_dir, *macros});
+      where.emplace_back(m, o);
+    }
+  }
+  auto outcomes = m_scanner.scan(jobs);
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    ObjectDeps& out = result[where[j].first][where[j].second];
+    if (!outcomes[j].error.empty()) {
+      out.error = outcomes[j].error;
+      continue;
+    }
+    for (const auto& d : outcomes[j].dependencies) {
+      if (d.find_first_of(" \t\n\\$#:") != std::string::npos) {
+        out.error = "the dependency '" + d +
+                    "' has a character that gcc escapes in its dependency file and "
+                    "fixdep reads differently; not modelled";
+        break;
+      }
+    }
+    if (out.error.empty()) out.deps = apply_fixdep(*rules, outcomes[j].dependencies);
+  }
+  return result;
+}
+
+} // namespace srcver::frontend
