@@ -258,7 +258,9 @@ def token_diff(planned, real):
 
 def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
     problems, notes = [], []
-    counts = {'modules': 0, 'mods': 0, 'objects': 0, 'deps': 0, 'deps_entries': 0}
+    counts = {'modules': 0, 'mods': 0, 'objects': 0, 'deps': 0, 'deps_entries': 0, 'deps_unknown': 0}
+    # case.txt's "deps-unknown: <object> <name>" lines: objects whose list the plan must call unknown, naming <name>
+    deps_unknown = dict(x.split(' ', 1) for x in os.environ.get('SRCV_DEPS_UNKNOWN', '').split('\n') if ' ' in x)
 
     # the real side: modules.order of each M= directory
     real = []                 # (normalized path relative to <build>, M= directory, module relative to it)
@@ -391,6 +393,17 @@ def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
             real_deps = read_deps(cmdf)
             if real_deps is None:
                 problems.append('%s: %s has no deps_ section' % (olabel, cmdf))
+            elif 'deps_error' in o and os.path.basename(obj) in deps_unknown:
+                want = deps_unknown[os.path.basename(obj)]
+                if want not in o['deps_error']:
+                    problems.append('%s: the plan cannot predict its dependency list as case.txt expects, but its reason '
+                                    'does not name %r: %s' % (olabel, want, o['deps_error']))
+                else:
+                    counts['deps_unknown'] += 1
+                    notes.append('%s: dependency list unknown before the build, as expected: %s' % (olabel, o['deps_error']))
+            elif os.path.basename(obj) in deps_unknown:
+                problems.append('%s: case.txt expects "cannot predict" for its dependency list (%s), the plan gives one' %
+                                (olabel, deps_unknown[os.path.basename(obj)]))
             elif 'deps_error' in o:
                 problems.append('%s: the plan cannot predict its dependency list (%s), but real Kbuild built it' %
                                 (olabel, o['deps_error']))
@@ -415,8 +428,9 @@ def main(argv):
         print('real-kbuild-plan: note: ' + note, file=sys.stderr)
     for problem in problems:
         print('real-kbuild-plan: DIFF: ' + problem, file=sys.stderr)
-    print('%d module(s), %d .mod file(s), %d command(s), %d deps list(s) of %d entries compared' %
-          (counts['modules'], counts['mods'], counts['objects'], counts['deps'], counts['deps_entries']))
+    print('%d module(s), %d .mod file(s), %d command(s), %d deps list(s) of %d entries compared%s' %
+          (counts['modules'], counts['mods'], counts['objects'], counts['deps'], counts['deps_entries'],
+           ', %d deps list(s) unknown as expected' % counts['deps_unknown'] if counts['deps_unknown'] else ''))
     return 1 if problems else 0
 
 sys.exit(main(sys.argv))
@@ -465,7 +479,7 @@ else
 fi
 
 # ---- 1. where the real build will run, and the plan of that directory (before building)
-expect_fail=0 why=
+expect_fail=0 why= deps_unknown=
 if [ -f "$dir/dkms.conf" ]; then
   kind=dkms
   # PACKAGE_NAME and PACKAGE_VERSION as dkms (and kbuild-build.sh) read them; dkms builds in
@@ -484,6 +498,7 @@ else
       # shellcheck disable=SC2053
       if [[ $rel == $glob ]]; then expect_fail=1 why=$reason; fi
     done < <(sed -n 's/^build-fails:[[:space:]]*//p' "$dir/case.txt")
+    deps_unknown=$(sed -n 's/^deps-unknown:[[:space:]]*//p' "$dir/case.txt")
   fi
   if [ -f "$dir/kbuild-make-args" ] &&
      grep -v -E '^[[:space:]]*(#|$)|^CONFIG_MODULE_SRCVERSION_ALL=' "$dir/kbuild-make-args" | grep -q .; then
@@ -547,7 +562,7 @@ else
 fi
 
 # ---- 3. the comparison
-summary=$(python3 -c "$compare_py" "$work/plan.json" "$prc" "$build" "$rel" "$expect_fail" "${subs[@]}") || status=1
+summary=$(SRCV_DEPS_UNKNOWN=$deps_unknown python3 -c "$compare_py" "$work/plan.json" "$prc" "$build" "$rel" "$expect_fail" "${subs[@]}") || status=1
 if [ $status != 0 ] && [ -s "$work/plan.err" ] && [ $prc -eq 0 ]; then
   echo "---- plan stderr:" >&2; cat "$work/plan.err" >&2
 fi

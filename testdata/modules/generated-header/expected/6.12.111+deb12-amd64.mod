@@ -1,0 +1,3 @@
+== genhdr
+@M@/main.o
+@M@/other.o

@@ -1,0 +1,3 @@
+== genhdr
+./main.o
+./other.o

@@ -1,0 +1,2 @@
+#include <linux/kernel.h>
+int other_fn(void) { return 0; }

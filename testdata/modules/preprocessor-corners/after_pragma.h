@@ -1,0 +1,1 @@
+#define AFTER_PRAGMA_ONE 1

@@ -1,0 +1,1 @@
+#error "c_only.h: not for assembler sources"

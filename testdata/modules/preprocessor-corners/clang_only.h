@@ -1,0 +1,1 @@
+#error "clang_only.h must not be included by gcc"

@@ -1,0 +1,1 @@
+#define COMPUTED_ONE 1

@@ -1,0 +1,3 @@
+== ppc
+@M@/main.o
+@M@/table.o

@@ -1,0 +1,3 @@
+== ppc
+./main.o
+./table.o

@@ -1,0 +1,1 @@
+#define GCC_ONLY_ONE 1

@@ -1,0 +1,1 @@
+#define IMACROS_ONE 1

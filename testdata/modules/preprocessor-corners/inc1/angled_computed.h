@@ -1,0 +1,1 @@
+#define ANGLED_ONE 1

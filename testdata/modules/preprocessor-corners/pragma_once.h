@@ -1,0 +1,2 @@
+_Pragma("once")
+#define PRAGMA_ONCE_ONE 1

@@ -1,0 +1,1 @@
+#define PROBED_ONE 1

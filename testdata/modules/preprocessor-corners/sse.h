@@ -1,0 +1,1 @@
+#error "sse.h must not be included with -mno-sse"

@@ -1,0 +1,1 @@
+#define STRCOMPUTED_ONE 1
