@@ -42,19 +42,25 @@ cl::SubCommand g_plan("plan", "Print what real Kbuild would build for a module d
                               "modules, their .mod entries, each object's source and compile command");
 cl::opt<std::string> g_plan_dir(cl::Positional, cl::desc("<module-dir>"), cl::Required, cl::sub(g_plan));
 cl::opt<std::string> g_plan_kernel(cl::Positional, cl::desc("<kernel>"), cl::Required, cl::sub(g_plan));
+cl::SubCommand g_deps("deps", "Print each compile's dependency list as the deps_ section of its .o.cmd would hold it, "
+                              "for the compiles of a compilation database (compile_commands.json) of one kernel");
+cl::opt<std::string> g_deps_db(cl::Positional, cl::desc("<compile_commands.json>"), cl::Required, cl::sub(g_deps));
+cl::opt<std::string> g_deps_kernel(cl::Positional, cl::desc("<kernel>"), cl::Required, cl::sub(g_deps));
+cl::opt<bool> g_deps_json("json", cl::desc("JSON output"), cl::sub(g_deps), cl::cat(g_category));
+
 cl::opt<bool> g_plan_json("json", cl::desc("JSON output"), cl::sub(g_plan), cl::cat(g_category));
 cl::opt<std::string>
     g_cache_dir("cache-dir",
                 cl::desc("Where per-kernel facts are cached (default: $XDG_CACHE_HOME/srcversion-predict)"),
-                cl::value_desc("dir"), cl::sub(g_plan), cl::cat(g_category));
+                cl::value_desc("dir"), cl::sub(g_plan), cl::sub(g_deps), cl::cat(g_category));
 cl::opt<bool> g_plan_deps("deps",
                           cl::desc("Add each object's dependency list, as the deps_ section of the .o.cmd file a real "
                                    "build writes would hold it (gcc -MMD and the kernel's fixdep, computed by Clang's "
                                    "preprocessor without compiling)"),
                           cl::sub(g_plan), cl::cat(g_category));
 cl::opt<unsigned> g_jobs("j", cl::desc("Threads for the dependency scan (default: the number of cores)"),
-                         cl::value_desc("N"), cl::init(0), cl::sub(g_plan), cl::cat(g_category));
-cl::opt<bool> g_no_cache("no-cache", cl::desc("Neither read nor write the cache"), cl::sub(g_plan),
+                         cl::value_desc("N"), cl::init(0), cl::sub(g_plan), cl::sub(g_deps), cl::cat(g_category));
+cl::opt<bool> g_no_cache("no-cache", cl::desc("Neither read nor write the cache"), cl::sub(g_plan), cl::sub(g_deps),
                          cl::cat(g_category));
 
 cl::opt<bool> g_verbose("v", cl::desc("Log what is done to stderr"), cl::sub(cl::SubCommand::getAll()),
@@ -124,6 +130,15 @@ int main(int argc, char** argv) {
     command.jobs = g_jobs;
     command.cache_dir = g_no_cache ? std::string() : (g_cache_dir.empty() ? tool::default_cache_dir() : g_cache_dir);
     return tool::run_plan(command);
+  }
+  if (g_deps) {
+    tool::DepsCommand command;
+    command.database = g_deps_db;
+    command.kernel = g_deps_kernel;
+    command.json = g_deps_json;
+    command.jobs = g_jobs;
+    command.cache_dir = g_no_cache ? std::string() : (g_cache_dir.empty() ? tool::default_cache_dir() : g_cache_dir);
+    return tool::run_deps(command);
   }
   cl::PrintHelpMessage();
   return tool::exit_usage;

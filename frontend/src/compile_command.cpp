@@ -163,7 +163,7 @@ llvm::Expected<PreprocessCommand> parse_compile_command(const std::vector<std::s
     return refuse("the compile command names " + std::to_string(inputs.size()) + " input files (" + list +
                   "), not one source");
   }
-  if (inputs[0] != source) {
+  if (!source.empty() && inputs[0] != source) {
     return refuse("the compile command compiles '" + inputs[0] + "', but the rule's source is '" + std::string(source) +
                   "'");
   }
@@ -181,7 +181,7 @@ llvm::Expected<PreprocessCommand> parse_compile_command(const std::vector<std::s
   } else if (lang == "assembler-with-cpp") {
     cmd.language = Language::assembler_with_cpp;
   } else {
-    return refuse("the source '" + std::string(source) + "' is not C (.c) or assembler with cpp (.S)" +
+    return refuse("the source '" + cmd.source + "' is not C (.c) or assembler with cpp (.S)" +
                   (language_option ? " (-x " + *language_option + ")" : std::string()));
   }
   return cmd;

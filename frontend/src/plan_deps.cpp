@@ -9,6 +9,25 @@ DepsService::DepsService(DepsOptions options)
 
 llvm::Expected<std::vector<std::vector<ObjectDeps>>> DepsService::deps_of(const kbuild_shim::Plan& plan,
                                                                           const kbuild_shim::KernelBuild& kernel) {
+  std::vector<CompileEntry> compiles;
+  for (const auto& module : plan.modules) {
+    for (const auto& object : module.objects)
+      compiles.push_back(CompileEntry{plan.make_dir, object.command, object.source});
+  }
+  auto flat = deps_of(compiles, kernel);
+  if (!flat) return flat.takeError();
+  std::vector<std::vector<ObjectDeps>> result;
+  std::size_t next = 0;
+  for (const auto& module : plan.modules) {
+    result.emplace_back();
+    for (std::size_t o = 0; o < module.objects.size(); ++o)
+      result.back().push_back(std::move((*flat)[next++]));
+  }
+  return result;
+}
+
+llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<CompileEntry>& compiles,
+                                                             const kbuild_shim::KernelBuild& kernel) {
   auto rules = learn_fixdep_rules(kernel.build_dir, m_options.cache_dir);
   if (!rules) return rules.takeError();
 
@@ -21,36 +40,32 @@ llvm::Expected<std::vector<std::vector<ObjectDeps>>> DepsService::deps_of(const 
     }
   }
 
-  std::vector<std::vector<ObjectDeps>> result;
+  std::vector<ObjectDeps> result(compiles.size());
   std::vector<ScanJob> jobs;
-  std::vector<std::pair<std::size_t, std::size_t>> where; // job -> (module, object)
-  for (std::size_t m = 0; m < plan.modules.size(); ++m) {
-    const auto& module = plan.modules[m];
-    result.emplace_back(module.objects.size());
-    for (std::size_t o = 0; o < module.objects.size(); ++o) {
-      const auto& object = module.objects[o];
-      ObjectDeps& out = result[m][o];
-      if (!env_error.empty()) {
-        out.error = env_error;
-        continue;
-      }
-      auto command = parse_compile_command(object.command, object.source);
-      if (!command) {
-        out.error = llvm::toString(command.takeError());
-        continue;
-      }
-      auto macros = m_macros.for_command(*command, plan.make_dir);
-      if (!macros) {
-        out.error = llvm::toString(macros.takeError());
-        continue;
-      }
-      jobs.push_back(ScanJob{std::move(*command), plan.make_dir, *macros});
-      where.emplace_back(m, o);
+  std::vector<std::size_t> where; // job -> compile
+  for (std::size_t i = 0; i < compiles.size(); ++i) {
+    const auto& compile = compiles[i];
+    ObjectDeps& out = result[i];
+    if (!env_error.empty()) {
+      out.error = env_error;
+      continue;
     }
+    auto command = parse_compile_command(compile.command, compile.source);
+    if (!command) {
+      out.error = llvm::toString(command.takeError());
+      continue;
+    }
+    auto macros = m_macros.for_command(*command, compile.cwd);
+    if (!macros) {
+      out.error = llvm::toString(macros.takeError());
+      continue;
+    }
+    jobs.push_back(ScanJob{std::move(*command), compile.cwd, *macros});
+    where.push_back(i);
   }
   auto outcomes = m_scanner.scan(jobs);
   for (std::size_t j = 0; j < jobs.size(); ++j) {
-    ObjectDeps& out = result[where[j].first][where[j].second];
+    ObjectDeps& out = result[where[j]];
     if (!outcomes[j].error.empty()) {
       out.error = outcomes[j].error;
       continue;
@@ -58,8 +73,8 @@ llvm::Expected<std::vector<std::vector<ObjectDeps>>> DepsService::deps_of(const 
     for (const auto& d : outcomes[j].dependencies) {
       if (d.find_first_of(" \t\n\\$#:") != std::string::npos) {
         out.error = "the dependency '" + d +
-                    "' has a character that gcc escapes in its dependency file and "
-                    "fixdep reads differently; not modelled";
+                    "' has a character that gcc escapes in its dependency file and fixdep reads differently; not "
+                    "modelled";
         break;
       }
     }

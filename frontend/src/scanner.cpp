@@ -249,6 +249,7 @@ ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job,
     return outcome;
   }
   invocation->getDiagnosticOpts().IgnoreWarnings = true;
+  invocation->getDiagnosticOpts().ShowCarets = false; // and no "N errors generated." on stderr
   invocation->getFileSystemOpts().WorkingDir = job.cwd;
   auto& pp_options = invocation->getPreprocessorOpts();
   pp_options.Macros.clear();

@@ -39,7 +39,8 @@ struct PreprocessCommand {
   std::vector<std::string> macro_flags; // what decides gcc's predefined macros (-m, -f, -O, -std...), in order
 };
 
-// Reads a compile command. `source` is the rule's $< as the plan names it; the command must compile exactly it.
+// Reads a compile command. `source` is the rule's $< as the plan names it; the command must compile exactly it
+// ("" = whatever single source it compiles).
 // Errors (cannot_predict): a flag the front end does not model, no -nostdinc (gcc's own include directories would
 // apply), a source that is not C or assembler-with-cpp.
 llvm::Expected<PreprocessCommand> parse_compile_command(const std::vector<std::string>& words, std::string_view source);

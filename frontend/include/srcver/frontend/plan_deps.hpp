@@ -27,6 +27,13 @@ struct DepsOptions {
   unsigned threads = 0;         // 0 = the number of cores
 };
 
+// One compile, as a plan or a compilation database gives it.
+struct CompileEntry {
+  std::string cwd;                  // where the compiler runs
+  std::vector<std::string> command; // its words
+  std::string source;               // the source it compiles, as the command names it
+};
+
 class DepsService {
 public:
   explicit DepsService(DepsOptions options);
@@ -35,6 +42,10 @@ public:
   // run or understood.
   llvm::Expected<std::vector<std::vector<ObjectDeps>>> deps_of(const kbuild_shim::Plan& plan,
                                                                const kbuild_shim::KernelBuild& kernel);
+
+  // The same for a list of compiles of one kernel, in their order.
+  llvm::Expected<std::vector<ObjectDeps>> deps_of(const std::vector<CompileEntry>& compiles,
+                                                  const kbuild_shim::KernelBuild& kernel);
 
   unsigned compiler_runs() const { return m_macros.compiler_runs(); }
   unsigned threads() const { return m_scanner.threads(); }

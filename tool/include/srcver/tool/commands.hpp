@@ -43,6 +43,17 @@ struct PlanCommand {
 
 int run_plan(const PlanCommand& command);
 
+struct DepsCommand {
+  std::string database;  // a compilation database (compile_commands.json)
+  std::string kernel;    // release or build directory: whose fixdep rules apply
+  std::string cache_dir; // "" = no cache
+  bool json = false;
+  unsigned jobs = 0;
+};
+
+// Each compile's deps_ list, as the front end computes it for `plan --deps` (the benchmark's entry point too).
+int run_deps(const DepsCommand& command);
+
 // The default cache directory: $XDG_CACHE_HOME/srcversion-predict, else ~/.cache/srcversion-predict.
 std::string default_cache_dir();
 

@@ -1,0 +1,104 @@
+#include <srcver/frontend/plan_deps.hpp>
+#include <srcver/kbuild_shim/kernel.hpp>
+#include <srcver/kbuild_shim/process.hpp>
+#include <srcver/kbuild_shim/shell_words.hpp>
+#include <srcver/sumversion/error.hpp>
+#include <srcver/tool/commands.hpp>
+#include <srcver/tool/log.hpp>
+
+#include <fmt/core.h>
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/raw_ostream.h>
+
+namespace srcver::tool {
+
+namespace {
+
+// A compilation database's entries (directory, and arguments or command; file as the command names it or absolute).
+llvm::Expected<std::vector<frontend::CompileEntry>> read_compilation_database(const std::string& path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer) return make_error(ErrorCategory::input, "cannot read: " + buffer.getError().message(), path);
+  auto value = llvm::json::parse((*buffer)->getBuffer());
+  if (!value) return make_error(ErrorCategory::input, "not JSON: " + llvm::toString(value.takeError()), path);
+  const auto* entries = value->getAsArray();
+  if (!entries) return make_error(ErrorCategory::input, "not a compilation database (a JSON array)", path);
+  std::vector<frontend::CompileEntry> out;
+  for (const auto& e : *entries) {
+    const auto* o = e.getAsObject();
+    const auto directory = o ? o->getString("directory") : std::nullopt;
+    if (!directory) return make_error(ErrorCategory::input, "an entry without \"directory\"", path);
+    frontend::CompileEntry entry;
+    entry.cwd = directory->str();
+    if (const auto* args = o->getArray("arguments")) {
+      for (const auto& a : *args) {
+        if (auto s = a.getAsString()) entry.command.push_back(s->str());
+      }
+    } else if (auto command = o->getString("command")) {
+      entry.command = kbuild_shim::shell_split(command->str());
+    } else {
+      return make_error(ErrorCategory::input, "an entry without \"arguments\" or \"command\"", path);
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::string source_of(const frontend::CompileEntry& entry) {
+  auto parsed = frontend::parse_compile_command(entry.command, "");
+  if (parsed) return parsed->source;
+  llvm::consumeError(parsed.takeError());
+  return "?";
+}
+
+} // namespace
+
+int run_deps(const DepsCommand& command) {
+  auto kernel = kbuild_shim::resolve_kernel(command.kernel);
+  if (!kernel) return report_error(kernel.takeError());
+  auto compiles = read_compilation_database(command.database);
+  if (!compiles) return report_error(compiles.takeError());
+
+  frontend::DepsOptions options;
+  options.cache_dir = command.cache_dir;
+  options.env = kbuild_shim::current_environment();
+  options.threads = command.jobs;
+  frontend::DepsService service(options);
+  auto found = service.deps_of(*compiles, *kernel);
+  if (!found) return report_error(found.takeError());
+  SRCVER_LOG("dependency lists of {} compile(s): {} thread(s), {} compiler run(s) for gcc's macros", compiles->size(),
+             service.threads(), service.compiler_runs());
+
+  int status = exit_ok;
+  llvm::json::Array json;
+  for (std::size_t i = 0; i < compiles->size(); ++i) {
+    const auto& entry = (*compiles)[i];
+    const auto& d = (*found)[i];
+    const std::string source = source_of(entry);
+    if (!d.error.empty()) {
+      fmt::print(stderr, "srcversion-predict: {}: cannot predict its dependency list: {}\n", source, d.error);
+      status = exit_cannot_predict;
+    }
+    if (command.json) {
+      llvm::json::Object o{{"directory", entry.cwd}, {"file", source}};
+      if (d.error.empty()) {
+        llvm::json::Array deps;
+        for (const auto& dep : d.deps)
+          deps.push_back(dep);
+        o["deps"] = std::move(deps);
+      } else {
+        o["deps_error"] = d.error;
+      }
+      json.push_back(std::move(o));
+    } else {
+      llvm::outs() << source << (d.error.empty() ? ":\n" : ": -\n");
+      for (const auto& dep : d.deps)
+        llvm::outs() << "  " << dep << "\n";
+    }
+  }
+  if (command.json) llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(json))) << "\n";
+  llvm::outs().flush();
+  return status;
+}
+
+} // namespace srcver::tool
