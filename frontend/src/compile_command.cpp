@@ -172,10 +172,10 @@ llvm::Expected<PreprocessCommand> parse_compile_command(const std::vector<std::s
     return refuse("the compile command has no -nostdinc: gcc's own include directories would be searched, which the "
                   "front end does not model");
   }
-  const std::string lang = language_option           ? *language_option
-                           : ends_with(source, ".c") ? "c"
-                           : ends_with(source, ".S") ? "assembler-with-cpp"
-                                                     : "";
+  const std::string lang = language_option               ? *language_option
+                           : ends_with(cmd.source, ".c") ? "c"
+                           : ends_with(cmd.source, ".S") ? "assembler-with-cpp"
+                                                         : "";
   if (lang == "c") {
     cmd.language = Language::c;
   } else if (lang == "assembler-with-cpp") {

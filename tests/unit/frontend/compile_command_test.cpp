@@ -74,6 +74,14 @@ TEST(CompileCommand, AssemblerSourcesAndLanguages) {
   EXPECT_NE(refusal({"gcc", "-nostdinc", "-c", "-o", "r.o", "r.rs"}, "r.rs"), "");
 }
 
+TEST(CompileCommand, WithoutAGivenSourceTakesTheOneItCompiles) {
+  // A compilation database names the file separately (often absolute); the command's own spelling is what counts.
+  auto s = parse_compile_command({"gcc", "-nostdinc", "-c", "-o", "t.o", "sub/t.S"}, "");
+  ASSERT_TRUE(static_cast<bool>(s)) << llvm::toString(s.takeError());
+  EXPECT_EQ(s->source, "sub/t.S");
+  EXPECT_EQ(s->language, Language::assembler_with_cpp);
+}
+
 TEST(CompileCommand, RefusesWhatIsNotModelled) {
   EXPECT_NE(refusal({"gcc", "-c", "a.c"}, "a.c").find("-nostdinc"), std::string::npos);
   EXPECT_NE(refusal({"gcc", "-nostdinc", "-I-", "-c", "a.c"}, "a.c"), "");
