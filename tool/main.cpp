@@ -58,7 +58,7 @@ cl::opt<bool> g_plan_deps("deps",
                                    "build writes would hold it (gcc -MMD and the kernel's fixdep, computed by Clang's "
                                    "preprocessor without compiling)"),
                           cl::sub(g_plan), cl::cat(g_category));
-cl::opt<unsigned> g_jobs("j", cl::desc("Threads for the dependency scan (default: the number of cores)"),
+cl::opt<unsigned> g_jobs("j", cl::Prefix, cl::desc("Threads for the dependency scan (default: the number of cores)"),
                          cl::value_desc("N"), cl::init(0), cl::sub(g_plan), cl::sub(g_deps), cl::cat(g_category));
 cl::opt<bool> g_no_cache("no-cache", cl::desc("Neither read nor write the cache"), cl::sub(g_plan), cl::sub(g_deps),
                          cl::cat(g_category));

@@ -12,7 +12,7 @@ llvm::Expected<std::vector<std::vector<ObjectDeps>>> DepsService::deps_of(const 
   std::vector<CompileEntry> compiles;
   for (const auto& module : plan.modules) {
     for (const auto& object : module.objects)
-      compiles.push_back(CompileEntry{plan.make_dir, object.command, object.source});
+      compiles.push_back(CompileEntry{plan.make_dir, object.command, object.source, plan.module_dir});
   }
   auto flat = deps_of(compiles, kernel);
   if (!flat) return flat.takeError();
@@ -60,7 +60,12 @@ llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<C
       out.error = llvm::toString(macros.takeError());
       continue;
     }
-    jobs.push_back(ScanJob{std::move(*command), compile.cwd, *macros});
+    std::string root = compile.module_root;
+    if (root.empty()) { // the source's directory
+      root = command->source[0] == '/' ? command->source : compile.cwd + "/" + command->source;
+      root = root.substr(0, root.rfind('/'));
+    }
+    jobs.push_back(ScanJob{std::move(*command), compile.cwd, std::move(root), *macros});
     where.push_back(i);
   }
   auto outcomes = m_scanner.scan(jobs);

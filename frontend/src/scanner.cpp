@@ -2,6 +2,7 @@
 #include <srcver/frontend/scanner.hpp>
 #include <srcver/sumversion/error.hpp>
 
+#include <clang/Basic/DiagnosticLex.h>
 #include <clang/Basic/DiagnosticOptions.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/CompilerInvocation.h>
@@ -11,13 +12,17 @@
 #include <clang/Lex/Preprocessor.h>
 #include <clang/Lex/PreprocessorOptions.h>
 #include <clang/Tooling/DependencyScanning/DependencyScanningFilesystem.h>
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Threading.h>
 #include <llvm/Support/VirtualFileSystem.h>
 
+#include <algorithm>
 #include <atomic>
+#include <malloc.h>
+#include <map>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 
 namespace srcver::frontend {
 
@@ -29,22 +34,53 @@ bool is_identifier_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// Whether a file's text has something the directives scanner drops and that decides the list or the build's
-// success: an #error directive, #pragma GCC system_header, or _Pragma (which could be _Pragma("once")).
-bool needs_full_lexing(llvm::StringRef text) {
-  if (text.contains("_Pragma") || text.contains("system_header")) return true;
-  for (std::size_t pos = text.find("error"); pos != llvm::StringRef::npos; pos = text.find("error", pos + 1)) {
-    if (pos + 5 < text.size() && is_identifier_char(text[pos + 5])) continue;
+// What the front end needs to know of a file's text beyond its directives (the directives scanner drops both).
+struct FileFacts {
+  // #pragma GCC system_header (the rest of the file is a system header) or a _Pragma at the start of a line
+  // (_Pragma("once")): always lexed in full.
+  bool changes_listing = false;
+  // An #error directive: lexed in full when the file is the module's own, so that an #error that is reached stops
+  // the prediction as it stops gcc (the scanner also drops an #if block left empty without it, so a directives-mode
+  // run cannot tell whether it is reached). The kernel's headers are not lexed for this: their #error lines guard
+  // against misuse, like the C errors a prediction does not see either.
+  bool has_error = false;
+};
+
+// Whether `word` (of `length`) at `pos` is a directive name: only spaces or tabs, '#', spaces or tabs before it on
+// its line, and no identifier character right after it.
+bool is_directive_at(llvm::StringRef text, std::size_t pos, std::size_t length) {
+  if (pos + length < text.size() && is_identifier_char(text[pos + length])) return false;
+  std::size_t i = pos;
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
+    --i;
+  if (i == 0 || text[i - 1] != '#') return false;
+  --i;
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
+    --i;
+  return i == 0 || text[i - 1] == '\n';
+}
+
+FileFacts facts_of(llvm::StringRef text) {
+  FileFacts facts;
+  facts.changes_listing = text.contains("system_header");
+  for (std::size_t pos = text.find("_Pragma"); !facts.changes_listing && pos != llvm::StringRef::npos;
+       pos = text.find("_Pragma", pos + 1)) {
+    // At the start of a line that does not continue a previous one (a #define's body is not run by the scan).
     std::size_t i = pos;
     while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
       --i;
-    if (i == 0 || text[i - 1] != '#') continue;
-    --i;
-    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
-      --i;
-    if (i == 0 || text[i - 1] == '\n') return true;
+    if (i == 0) {
+      facts.changes_listing = true;
+    } else if (text[i - 1] == '\n') {
+      const bool continued = i >= 2 && (text[i - 2] == '\\' || (text[i - 2] == '\r' && i >= 3 && text[i - 3] == '\\'));
+      facts.changes_listing = !continued;
+    }
   }
-  return false;
+  for (std::size_t pos = text.find("error"); !facts.has_error && pos != llvm::StringRef::npos;
+       pos = text.find("error", pos + 1)) {
+    facts.has_error = is_directive_at(text, pos, 5);
+  }
+  return facts;
 }
 
 // Keeps the first error Clang reports; warnings are ignored (gcc's answer is what matters, and gcc accepts the code).
@@ -59,6 +95,7 @@ public:
       const auto where = info.getSourceManager().getPresumedLoc(info.getLocation());
       if (where.isValid()) m_text = std::string(where.getFilename()) + ":" + std::to_string(where.getLine()) + ": ";
     }
+    if (info.getID() == clang::diag::err_pp_hash_error) m_text += "#error ";
     m_text += message.str().str();
   }
   const std::string& text() const { return m_text; }
@@ -156,23 +193,25 @@ private:
   std::string& m_error;
 };
 
-// The model's file system questions, answered through the worker's cache.
-class WorkerProbe : public FileProbe {
+// The model's file system questions, answered through the thread's FileManager (the cache Clang's own lookups use).
+class ManagerProbe : public FileProbe {
 public:
-  explicit WorkerProbe(llvm::vfs::FileSystem& fs) : m_fs(fs) {}
+  explicit ManagerProbe(clang::FileManager& files) : m_files(files) {}
   std::optional<llvm::sys::fs::UniqueID> regular_file(const std::string& path) override {
-    auto st = m_fs.status(path);
-    if (!st || st->isDirectory()) return std::nullopt;
-    return st->getUniqueID();
+    auto file = m_files.getOptionalFileRef(path, /*OpenFile=*/false);
+    if (!file) return std::nullopt;
+    return file->getUniqueID();
   }
   std::optional<llvm::sys::fs::UniqueID> directory(const std::string& path) override {
-    auto st = m_fs.status(path);
-    if (!st || !st->isDirectory()) return std::nullopt;
+    auto dir = m_files.getOptionalDirectoryRef(path);
+    if (!dir) return std::nullopt;
+    auto st = m_files.getVirtualFileSystem().status(dir->getName());
+    if (!st) return std::nullopt;
     return st->getUniqueID();
   }
 
 private:
-  llvm::vfs::FileSystem& m_fs;
+  clang::FileManager& m_files;
 };
 
 // The cc1 command line for the preprocessor: the language, the include options in command order, nothing of
@@ -201,34 +240,64 @@ std::vector<std::string> cc1_arguments(const PreprocessCommand& command) {
 
 } // namespace
 
+// One thread's scanning state, kept across translation units: its view of the shared cache, and per working
+// directory a FileManager (which caches relative names as given: "b.c" of one directory is not "b.c" of another)
+// with what the directives lookup decided for each of its files.
+struct Worker {
+  struct Directives {
+    std::optional<llvm::ArrayRef<clang::dependency_directives_scan::Directive>> tokens; // none: lex in full
+    FileFacts facts;
+    std::string absolute; // the file's absolute path, as first named
+  };
+  struct Files {
+    llvm::IntrusiveRefCntPtr<clang::FileManager> manager;
+    llvm::DenseMap<const clang::FileEntry*, Directives> directives; // FileEntry objects live as long as `manager`
+  };
+  llvm::IntrusiveRefCntPtr<deps::DependencyScanningWorkerFilesystem> fs;
+  std::map<std::string, Files> by_cwd;
+
+  Files& files_for(const std::string& cwd) {
+    auto [it, inserted] = by_cwd.try_emplace(cwd);
+    if (inserted) {
+      clang::FileSystemOptions options;
+      options.WorkingDir = cwd;
+      it->second.manager = llvm::makeIntrusiveRefCnt<clang::FileManager>(options, fs);
+    }
+    return it->second;
+  }
+};
+
 struct DepScanner::Impl {
   unsigned threads = 1;
   deps::DependencyScanningFilesystemSharedCache shared;
-  std::mutex full_lexing_mutex;
-  std::unordered_map<const char*, bool> full_lexing; // by the cached text's address
+  std::mutex facts_mutex;
+  // By the text's address and size: texts live in the shared cache for the whole run.
+  std::map<std::pair<const char*, std::size_t>, FileFacts> facts;
 
-  bool needs_full_lexing_cached(llvm::StringRef text) {
+  FileFacts facts_for(llvm::StringRef text) {
+    const std::pair<const char*, std::size_t> key(text.data(), text.size());
     {
-      std::lock_guard<std::mutex> lock(full_lexing_mutex);
-      if (auto it = full_lexing.find(text.data()); it != full_lexing.end()) return it->second;
+      std::lock_guard<std::mutex> lock(facts_mutex);
+      if (auto it = facts.find(key); it != facts.end()) return it->second;
     }
-    const bool full = needs_full_lexing(text);
-    std::lock_guard<std::mutex> lock(full_lexing_mutex);
-    full_lexing.emplace(text.data(), full);
-    return full;
+    const FileFacts computed = facts_of(text);
+    std::lock_guard<std::mutex> lock(facts_mutex);
+    facts.emplace(key, computed);
+    return computed;
   }
 
-  ScanOutcome scan_one(const ScanJob& job, llvm::IntrusiveRefCntPtr<deps::DependencyScanningWorkerFilesystem> fs);
+  ScanOutcome scan_one(const ScanJob& job, Worker& worker);
 };
 
-ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job,
-                                       llvm::IntrusiveRefCntPtr<deps::DependencyScanningWorkerFilesystem> fs) {
+ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job, Worker& worker) {
   ScanOutcome outcome;
+  auto& fs = worker.fs;
   if (auto ec = fs->setCurrentWorkingDirectory(job.cwd)) {
     outcome.error = "cannot use '" + job.cwd + "' as the working directory: " + ec.message();
     return outcome;
   }
-  WorkerProbe probe(*fs);
+  Worker::Files& files = worker.files_for(job.cwd);
+  ManagerProbe probe(*files.manager);
   auto model = IncludeModel::create(job.command, probe);
   if (!model) {
     outcome.error = llvm::toString(model.takeError());
@@ -266,20 +335,33 @@ ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job,
   }
   pp_options.Includes = job.command.includes;
   pp_options.MacroIncludes = job.command.imacros;
+  const std::string module_prefix = job.module_root.empty() ? std::string() : job.module_root + "/";
   pp_options.DependencyDirectivesForFile =
-      [this,
-       fs](clang::FileEntryRef file) -> std::optional<llvm::ArrayRef<clang::dependency_directives_scan::Directive>> {
-    auto entry = fs->getOrCreateFileSystemEntry(file.getName());
-    if (!entry) return std::nullopt;
-    if (needs_full_lexing_cached(entry->getContents())) return std::nullopt;
-    if (fs->ensureDirectiveTokensArePopulated(*entry)) return entry->getDirectiveTokens();
-    return std::nullopt;
+      [this, &worker, &files, module_prefix](
+          clang::FileEntryRef file) -> std::optional<llvm::ArrayRef<clang::dependency_directives_scan::Directive>> {
+    auto [it, inserted] = files.directives.try_emplace(&file.getFileEntry());
+    Worker::Directives& d = it->second;
+    if (inserted) {
+      auto entry = worker.fs->getOrCreateFileSystemEntry(file.getName());
+      if (!entry) return std::nullopt;
+      d.facts = facts_for(entry->getContents());
+      llvm::SmallString<256> absolute(file.getName());
+      files.manager->makeAbsolutePath(absolute);
+      d.absolute = absolute.str().str();
+      if (!d.facts.changes_listing && worker.fs->ensureDirectiveTokensArePopulated(*entry)) {
+        d.tokens = entry->getDirectiveTokens();
+      }
+    }
+    if (d.facts.has_error && !module_prefix.empty() && llvm::StringRef(d.absolute).starts_with(module_prefix)) {
+      return std::nullopt;
+    }
+    return d.tokens;
   };
 
   clang::CompilerInstance ci;
   ci.setInvocation(std::move(invocation));
   ci.createDiagnostics(&errors, /*ShouldOwnClient=*/false);
-  ci.createFileManager(fs);
+  ci.setFileManager(files.manager.get());
   std::string model_error;
   RecordingAction action(*model, model_error);
   const bool ran = ci.ExecuteAction(action);
@@ -296,6 +378,11 @@ ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job,
 }
 
 DepScanner::DepScanner(unsigned threads) : m_impl(std::make_unique<Impl>()) {
+  // Each translation unit allocates and frees a preprocessor's worth of memory: keep freed memory in the process
+  // instead of giving it back to the kernel and faulting it in again for the next unit (glibc's malloc).
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  mallopt(M_TOP_PAD, 16 << 20);
   m_impl->threads = threads != 0 ? threads : std::max(1u, llvm::hardware_concurrency().compute_thread_count());
 }
 
@@ -305,12 +392,22 @@ unsigned DepScanner::threads() const { return m_impl->threads; }
 
 std::vector<ScanOutcome> DepScanner::scan(const std::vector<ScanJob>& jobs) {
   std::vector<ScanOutcome> outcomes(jobs.size());
+  // Larger sources first (a rough measure of a unit's cost), so that no long unit starts last on its own.
+  std::vector<std::pair<std::uint64_t, std::size_t>> order;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const auto& source = jobs[i].command.source;
+    std::uint64_t size = 0;
+    llvm::sys::fs::file_size(source[0] == '/' ? source : jobs[i].cwd + "/" + source, size);
+    order.emplace_back(size, i);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> real(llvm::vfs::createPhysicalFileSystem().release());
-    auto fs = llvm::makeIntrusiveRefCnt<deps::DependencyScanningWorkerFilesystem>(m_impl->shared, real);
-    for (std::size_t i = next++; i < jobs.size(); i = next++)
-      outcomes[i] = m_impl->scan_one(jobs[i], fs);
+    Worker worker;
+    worker.fs = llvm::makeIntrusiveRefCnt<deps::DependencyScanningWorkerFilesystem>(m_impl->shared, real);
+    for (std::size_t n = next++; n < jobs.size(); n = next++)
+      outcomes[order[n].second] = m_impl->scan_one(jobs[order[n].second], worker);
   };
   const std::size_t n = std::min<std::size_t>(m_impl->threads, jobs.size());
   if (n <= 1) {

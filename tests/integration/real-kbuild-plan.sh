@@ -8,7 +8,7 @@
 #   directory (holding dkms.conf, e.g. a line printed by scripts/fetch-corpus.sh).
 #   1. Copies <dir> to the scratch directory the real build will run in (a torture case: the M= directory
 #      scripts/kbuild-build.sh builds in; a DKMS source: the build directory `dkms build` makes,
-#      <dkms tree>/<name>/<version>/build), and runs `<binary> plan <that dir> <kernel-release> --json` there, BEFORE
+#      <dkms tree>/<name>/<version>/build), and runs `<binary> plan <that dir> <kernel-release> --json --deps`, BEFORE
 #      anything is built. Compile commands hold absolute paths, so the plan must name the directory that is built.
 #      For a 7.x kernel the plan runs with /var/lib/srcv-kbuild7/bin (KBUILD7_PRIV) first on PATH, as the real build
 #      does; the binary is told nothing else. The plan must not write into the directory it plans.
@@ -21,7 +21,13 @@
 #      - for each object, the planned command with the `cmd_<target> :=` (6.1) / `savedcmd_<target> :=` (6.3+) line of
 #        the real .<object>.cmd, token by token (the line is make syntax: `$$` is `$` and `$(pound)` is `#`; the
 #        command is split as the shell splits it, up to its first unquoted `;`), and the planned source with its
-#        `source_<target> :=` line.
+#        `source_<target> :=` line;
+#      - for each object, the planned deps (the front end) with the real `deps_<target> :=` section, entry by entry
+#        (same paths, spelling and order; the `$(wildcard include/config/...)` lines left out), and the same for
+#        `<binary> deps` run on a compilation database of the planned compiles. A case.txt line
+#        "deps-unknown: <object> <text>" says the plan must instead call that object's list unknown, with <text> in
+#        its reason (a header the build generates); "deps-unknown-on: <release-glob> <object> <text>" the same on
+#        some kernels only (an #error reached on them).
 #      A DKMS package whose MAKE runs a separate M= build in each subdirectory (no modules.order at the top, e.g.
 #      ddcci) is compared per distinct BUILT_MODULE_LOCATION[] of its dkms.conf; the plan's module paths are relative
 #      to the DKMS source directory, so a module of location <loc> is expected as "<loc>/<module>".
@@ -258,7 +264,12 @@ def token_diff(planned, real):
 
 def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
     problems, notes = [], []
-    counts = {'modules': 0, 'mods': 0, 'objects': 0, 'deps': 0, 'deps_entries': 0, 'deps_unknown': 0}
+    counts = {'modules': 0, 'mods': 0, 'objects': 0, 'deps': 0, 'deps_entries': 0, 'deps_unknown': 0, 'deps_cmd': 0}
+    # the deps subcommand's lists, by source (the same compiles as the plan's objects)
+    try:
+        deps_cmd = {d['file']: d for d in json.load(open(os.path.join(os.path.dirname(plan_file), 'deps.json')))}
+    except (OSError, ValueError):
+        deps_cmd = {}
     # case.txt's "deps-unknown: <object> <name>" lines: objects whose list the plan must call unknown, naming <name>
     deps_unknown = dict(x.split(' ', 1) for x in os.environ.get('SRCV_DEPS_UNKNOWN', '').split('\n') if ' ' in x)
 
@@ -370,6 +381,17 @@ def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
             p = obj if os.path.isabs(obj) else os.path.join(d, obj)
             cmdf = os.path.join(os.path.dirname(p), '.' + os.path.basename(p) + '.cmd')
             olabel = '%s, object %s' % (label, obj)
+            want = deps_unknown.get(os.path.basename(obj))
+            if want is not None:
+                if 'deps_error' not in o:
+                    problems.append('%s: case.txt expects "cannot predict" for its dependency list (%s), the plan gives one'
+                                    % (olabel, want))
+                elif want not in o['deps_error']:
+                    problems.append('%s: the plan cannot predict its dependency list as case.txt expects, but its reason '
+                                    'does not name %r: %s' % (olabel, want, o['deps_error']))
+                else:
+                    counts['deps_unknown'] += 1
+                    notes.append('%s: dependency list unknown, as case.txt expects: %s' % (olabel, o['deps_error']))
             if not os.path.isfile(cmdf):
                 (notes if expect_fail else problems).append('%s: the real build wrote no %s' % (olabel, cmdf))
                 continue
@@ -393,17 +415,8 @@ def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
             real_deps = read_deps(cmdf)
             if real_deps is None:
                 problems.append('%s: %s has no deps_ section' % (olabel, cmdf))
-            elif 'deps_error' in o and os.path.basename(obj) in deps_unknown:
-                want = deps_unknown[os.path.basename(obj)]
-                if want not in o['deps_error']:
-                    problems.append('%s: the plan cannot predict its dependency list as case.txt expects, but its reason '
-                                    'does not name %r: %s' % (olabel, want, o['deps_error']))
-                else:
-                    counts['deps_unknown'] += 1
-                    notes.append('%s: dependency list unknown before the build, as expected: %s' % (olabel, o['deps_error']))
             elif os.path.basename(obj) in deps_unknown:
-                problems.append('%s: case.txt expects "cannot predict" for its dependency list (%s), the plan gives one' %
-                                (olabel, deps_unknown[os.path.basename(obj)]))
+                pass  # checked above
             elif 'deps_error' in o:
                 problems.append('%s: the plan cannot predict its dependency list (%s), but real Kbuild built it' %
                                 (olabel, o['deps_error']))
@@ -416,6 +429,15 @@ def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
                     diff = list(difflib.unified_diff(real_deps, o['deps'], 'real deps_', 'planned deps', lineterm='', n=1))
                     problems.append('%s: deps differ from %s (%d planned, %d real):\n    ' %
                                     (olabel, cmdf, len(o['deps']), len(real_deps)) + '\n    '.join(diff[:40]))
+                d = deps_cmd.get(o.get('source'))
+                if d is None:
+                    problems.append('%s: the deps subcommand gave nothing for %s' % (olabel, o.get('source')))
+                elif d.get('deps') != real_deps:
+                    problems.append('%s: the deps subcommand differs from %s: %s' %
+                                    (olabel, cmdf, d.get('deps_error') or '%d entries, real %d' %
+                                     (len(d.get('deps') or []), len(real_deps))))
+                else:
+                    counts['deps_cmd'] += 1
     return problems, notes, counts
 
 def main(argv):
@@ -428,8 +450,9 @@ def main(argv):
         print('real-kbuild-plan: note: ' + note, file=sys.stderr)
     for problem in problems:
         print('real-kbuild-plan: DIFF: ' + problem, file=sys.stderr)
-    print('%d module(s), %d .mod file(s), %d command(s), %d deps list(s) of %d entries compared%s' %
-          (counts['modules'], counts['mods'], counts['objects'], counts['deps'], counts['deps_entries'],
+    print('%d module(s), %d .mod file(s), %d command(s), %d deps list(s) of %d entries (and %d of the deps '
+          'subcommand) compared%s' %
+          (counts['modules'], counts['mods'], counts['objects'], counts['deps'], counts['deps_entries'], counts['deps_cmd'],
            ', %d deps list(s) unknown as expected' % counts['deps_unknown'] if counts['deps_unknown'] else ''))
     return 1 if problems else 0
 
@@ -499,6 +522,10 @@ else
       if [[ $rel == $glob ]]; then expect_fail=1 why=$reason; fi
     done < <(sed -n 's/^build-fails:[[:space:]]*//p' "$dir/case.txt")
     deps_unknown=$(sed -n 's/^deps-unknown:[[:space:]]*//p' "$dir/case.txt")
+    while read -r glob object text; do
+      # shellcheck disable=SC2053
+      if [[ $rel == $glob ]]; then deps_unknown+=$'\n'"$object $text"; fi
+    done < <(sed -n 's/^deps-unknown-on:[[:space:]]*//p' "$dir/case.txt")
   fi
   if [ -f "$dir/kbuild-make-args" ] &&
      grep -v -E '^[[:space:]]*(#|$)|^CONFIG_MODULE_SRCVERSION_ALL=' "$dir/kbuild-make-args" | grep -q .; then
@@ -526,6 +553,25 @@ fi
 if [ $prc -eq 3 ]; then
   echo "real-kbuild-plan: plan $build $rel exited 3:" >&2
   sed 's/^/  /' "$work/plan.err" >&2
+fi
+# The deps subcommand on the same compiles, as a compilation database (directory, arguments, file): its lists are
+# compared with the real .o.cmd files too.
+if [ $prc -eq 0 ] || [ $prc -eq 3 ]; then
+  python3 -c '
+import json, sys
+try:
+    plan = json.load(open(sys.argv[1]))
+except ValueError:
+    plan = {"modules": []}
+json.dump([{"directory": plan["make_dir"], "arguments": o["command"], "file": o["source"]}
+           for m in plan.get("modules", []) for o in m["objects"]], open(sys.argv[2], "w"))' "$work/plan.json" "$work/db.json"
+  (cd "$work" && env "${clean_env[@]}" LC_ALL=C PATH="$plan_path" "$bin" deps "$work/db.json" "$rel" --json) \
+    > "$work/deps.json" 2> "$work/deps.err"
+  drc=$?
+  if [ $drc -ne 0 ] && [ $drc -ne 3 ]; then
+    cat "$work/deps.err" >&2
+    fail "deps $work/db.json $rel exited $drc (stderr above)"
+  fi
 fi
 after=$(snapshot)
 if [ "$before" != "$after" ]; then

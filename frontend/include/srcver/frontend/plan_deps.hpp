@@ -31,7 +31,8 @@ struct DepsOptions {
 struct CompileEntry {
   std::string cwd;                  // where the compiler runs
   std::vector<std::string> command; // its words
-  std::string source;               // the source it compiles, as the command names it
+  std::string source;               // the source it compiles, as the command names it ("" = the command's input)
+  std::string module_root;          // the module's directory, absolute ("" = the source's directory)
 };
 
 class DepsService {

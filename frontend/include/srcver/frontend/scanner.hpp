@@ -3,7 +3,8 @@
 // command's include options, reports every inclusion to an IncludeModel, which keeps gcc's dependency list. Clang
 // runs in dependency-directives mode (only the directives of each file are lexed, from a cache of minimised files
 // shared by every translation unit, module and kernel of the run); a file whose text has a directive that mode drops
-// and that matters here (#error, #pragma GCC system_header, _Pragma) is lexed in full. One run per thread.
+// and that matters here is lexed in full: #pragma GCC system_header and _Pragma always, #error in the module's own
+// files (an #error that is reached stops gcc: cannot predict). One worker per thread.
 
 #include <srcver/frontend/compile_command.hpp>
 
@@ -15,7 +16,8 @@ namespace srcver::frontend {
 
 struct ScanJob {
   PreprocessCommand command;
-  std::string cwd;                                            // the compile's working directory
+  std::string cwd;         // the compile's working directory
+  std::string module_root; // absolute; its files are lexed in full when they have #error ("" = none)
   std::shared_ptr<const std::vector<std::string>> gcc_macros; // "NAME=VALUE" texts (GccMacros)
 };
 

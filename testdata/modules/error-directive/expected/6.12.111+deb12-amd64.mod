@@ -1,0 +1,2 @@
+== errdir
+@M@/errdir.o
