@@ -429,13 +429,13 @@ def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
                     diff = list(difflib.unified_diff(real_deps, o['deps'], 'real deps_', 'planned deps', lineterm='', n=1))
                     problems.append('%s: deps differ from %s (%d planned, %d real):\n    ' %
                                     (olabel, cmdf, len(o['deps']), len(real_deps)) + '\n    '.join(diff[:40]))
-                d = deps_cmd.get(o.get('source'))
-                if d is None:
+                from_cmd = deps_cmd.get(o.get('source'))
+                if from_cmd is None:
                     problems.append('%s: the deps subcommand gave nothing for %s' % (olabel, o.get('source')))
-                elif d.get('deps') != real_deps:
+                elif from_cmd.get('deps') != real_deps:
                     problems.append('%s: the deps subcommand differs from %s: %s' %
-                                    (olabel, cmdf, d.get('deps_error') or '%d entries, real %d' %
-                                     (len(d.get('deps') or []), len(real_deps))))
+                                    (olabel, cmdf, from_cmd.get('deps_error') or '%d entries, real %d' %
+                                     (len(from_cmd.get('deps') or []), len(real_deps))))
                 else:
                     counts['deps_cmd'] += 1
     return problems, notes, counts
