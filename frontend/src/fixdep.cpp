@@ -129,18 +129,24 @@ std::string describe(const FixdepRules& rules) {
   return text;
 }
 
-std::vector<std::string> apply_fixdep(const FixdepRules& rules, const std::vector<std::string>& gcc_dependencies) {
+std::vector<std::string> apply_fixdep(const FixdepRules& rules, std::vector<std::string> gcc_dependencies) {
   std::vector<std::string> out;
-  std::set<std::string> seen;
+  out.reserve(gcc_dependencies.size());
+  std::set<std::string_view> seen;
   for (std::size_t i = 1; i < gcc_dependencies.size(); ++i) {
-    const std::string& d = gcc_dependencies[i];
+    std::string& d = gcc_dependencies[i];
     const bool dropped =
         std::any_of(rules.dropped_suffixes.begin(), rules.dropped_suffixes.end(), [&](const std::string& s) {
           return d.size() >= s.size() && d.compare(d.size() - s.size(), s.size(), s) == 0;
         });
     if (dropped) continue;
-    if (rules.removes_duplicates && d != gcc_dependencies[0] && !seen.insert(d).second) continue;
-    out.push_back(d);
+    if (rules.removes_duplicates && d != gcc_dependencies[0]) {
+      if (seen.count(d) != 0) continue;
+      out.push_back(std::move(d));
+      seen.insert(out.back()); // `out` never reallocates (reserved): the view stays valid
+      continue;
+    }
+    out.push_back(std::move(d));
   }
   return out;
 }

@@ -83,7 +83,7 @@ llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<C
         break;
       }
     }
-    if (out.error.empty()) out.deps = apply_fixdep(*rules, outcomes[j].dependencies);
+    if (out.error.empty()) out.deps = apply_fixdep(*rules, std::move(outcomes[j].dependencies));
   }
   return result;
 }

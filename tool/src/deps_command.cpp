@@ -7,9 +7,11 @@
 #include <srcver/tool/log.hpp>
 
 #include <fmt/core.h>
+#include <llvm/Support/BuryPointer.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
+#include <optional>
 
 namespace srcver::tool {
 
@@ -63,14 +65,22 @@ int run_deps(const DepsCommand& command) {
   options.cache_dir = command.cache_dir;
   options.env = kbuild_shim::current_environment();
   options.threads = command.jobs;
-  frontend::DepsService service(options);
-  auto found = service.deps_of(*compiles, *kernel);
+  // Not destroyed: the process ends after printing, and freeing the scanner's cache of every header read takes
+  // longer than the output (the same choice Clang makes for its own compiles).
+  auto service = std::make_unique<frontend::DepsService>(options);
+  auto found = service->deps_of(*compiles, *kernel);
   if (!found) return report_error(found.takeError());
   SRCVER_LOG("dependency lists of {} compile(s): {} thread(s), {} compiler run(s) for gcc's macros", compiles->size(),
-             service.threads(), service.compiler_runs());
+             service->threads(), service->compiler_runs());
+  llvm::BuryPointer(std::move(service));
 
   int status = exit_ok;
-  llvm::json::Array json;
+  // Streamed, not built as a JSON value first: a large module's lists run to hundreds of thousands of entries.
+  std::optional<llvm::json::OStream> json;
+  if (command.json) {
+    json.emplace(llvm::outs(), 1);
+    json->arrayBegin();
+  }
   for (std::size_t i = 0; i < compiles->size(); ++i) {
     const auto& entry = (*compiles)[i];
     const auto& d = (*found)[i];
@@ -79,24 +89,29 @@ int run_deps(const DepsCommand& command) {
       fmt::print(stderr, "srcversion-predict: {}: cannot predict its dependency list: {}\n", source, d.error);
       status = exit_cannot_predict;
     }
-    if (command.json) {
-      llvm::json::Object o{{"directory", entry.cwd}, {"file", source}};
-      if (d.error.empty()) {
-        llvm::json::Array deps;
-        for (const auto& dep : d.deps)
-          deps.push_back(dep);
-        o["deps"] = std::move(deps);
-      } else {
-        o["deps_error"] = d.error;
-      }
-      json.push_back(std::move(o));
+    if (json) {
+      json->object([&] {
+        json->attribute("directory", entry.cwd);
+        json->attribute("file", source);
+        if (!d.error.empty()) {
+          json->attribute("deps_error", d.error);
+          return;
+        }
+        json->attributeArray("deps", [&] {
+          for (const auto& dep : d.deps)
+            json->value(dep);
+        });
+      });
     } else {
       llvm::outs() << source << (d.error.empty() ? ":\n" : ": -\n");
       for (const auto& dep : d.deps)
         llvm::outs() << "  " << dep << "\n";
     }
   }
-  if (command.json) llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(json))) << "\n";
+  if (json) {
+    json->arrayEnd();
+    llvm::outs() << "\n";
+  }
   llvm::outs().flush();
   return status;
 }

@@ -9,6 +9,7 @@
 #include <srcver/tool/log.hpp>
 
 #include <fmt/core.h>
+#include <llvm/Support/BuryPointer.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
 
@@ -71,12 +72,14 @@ int run_plan(const PlanCommand& command) {
     options.cache_dir = command.cache_dir;
     options.env = profile->profile.env;
     options.threads = command.jobs;
-    frontend::DepsService service(options);
-    auto found = service.deps_of(*plan, *kernel);
+    // Not destroyed (see deps_command.cpp): the process ends soon after.
+    auto service = std::make_unique<frontend::DepsService>(options);
+    auto found = service->deps_of(*plan, *kernel);
     if (!found) return report_error(found.takeError());
     deps = std::move(*found);
-    SRCVER_LOG("dependency lists: {} thread(s), {} compiler run(s) for gcc's macros", service.threads(),
-               service.compiler_runs());
+    SRCVER_LOG("dependency lists: {} thread(s), {} compiler run(s) for gcc's macros", service->threads(),
+               service->compiler_runs());
+    llvm::BuryPointer(std::move(service));
     for (std::size_t m = 0; m < deps.size(); ++m) {
       for (std::size_t o = 0; o < deps[m].size(); ++o) {
         if (deps[m][o].error.empty()) continue;

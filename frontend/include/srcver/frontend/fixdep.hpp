@@ -22,7 +22,7 @@ struct FixdepRules {
 llvm::Expected<FixdepRules> learn_fixdep_rules(const std::string& kernel_build_dir, const std::string& cache_dir);
 
 // The .o.cmd's deps_ entries for gcc's dependency list (the source first), without the $(wildcard ...) lines.
-std::vector<std::string> apply_fixdep(const FixdepRules& rules, const std::vector<std::string>& gcc_dependencies);
+std::vector<std::string> apply_fixdep(const FixdepRules& rules, std::vector<std::string> gcc_dependencies);
 
 // The rules' one-line description, for the cache and for -v.
 std::string describe(const FixdepRules& rules);
