@@ -2,6 +2,10 @@
 #include <srcver/frontend/plan_deps.hpp>
 #include <srcver/kbuild_shim/process.hpp>
 
+#include <atomic>
+#include <optional>
+#include <thread>
+
 namespace srcver::frontend {
 
 DepsService::DepsService(DepsOptions options)
@@ -40,32 +44,46 @@ llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<C
     }
   }
 
+  // Each compile read and its gcc macros found, on the scanner's threads (the macros' cache serialises what it must).
   std::vector<ObjectDeps> result(compiles.size());
+  std::vector<std::optional<ScanJob>> prepared(compiles.size());
+  std::atomic<std::size_t> next{0};
+  auto prepare = [&] {
+    for (std::size_t i = next++; i < compiles.size(); i = next++) {
+      const auto& compile = compiles[i];
+      if (!env_error.empty()) {
+        result[i].error = env_error;
+        continue;
+      }
+      auto command = parse_compile_command(compile.command, compile.source);
+      if (!command) {
+        result[i].error = llvm::toString(command.takeError());
+        continue;
+      }
+      auto macros = m_macros.for_command(*command, compile.cwd);
+      if (!macros) {
+        result[i].error = llvm::toString(macros.takeError());
+        continue;
+      }
+      std::string root = compile.module_root;
+      if (root.empty()) { // the source's directory
+        root = command->source[0] == '/' ? command->source : compile.cwd + "/" + command->source;
+        root = root.substr(0, root.rfind('/'));
+      }
+      prepared[i] = ScanJob{std::move(*command), compile.cwd, std::move(root), *macros};
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < m_scanner.threads() && t < compiles.size(); ++t)
+    pool.emplace_back(prepare);
+  prepare();
+  for (auto& t : pool)
+    t.join();
   std::vector<ScanJob> jobs;
   std::vector<std::size_t> where; // job -> compile
   for (std::size_t i = 0; i < compiles.size(); ++i) {
-    const auto& compile = compiles[i];
-    ObjectDeps& out = result[i];
-    if (!env_error.empty()) {
-      out.error = env_error;
-      continue;
-    }
-    auto command = parse_compile_command(compile.command, compile.source);
-    if (!command) {
-      out.error = llvm::toString(command.takeError());
-      continue;
-    }
-    auto macros = m_macros.for_command(*command, compile.cwd);
-    if (!macros) {
-      out.error = llvm::toString(macros.takeError());
-      continue;
-    }
-    std::string root = compile.module_root;
-    if (root.empty()) { // the source's directory
-      root = command->source[0] == '/' ? command->source : compile.cwd + "/" + command->source;
-      root = root.substr(0, root.rfind('/'));
-    }
-    jobs.push_back(ScanJob{std::move(*command), compile.cwd, std::move(root), *macros});
+    if (!prepared[i]) continue;
+    jobs.push_back(std::move(*prepared[i]));
     where.push_back(i);
   }
   auto outcomes = m_scanner.scan(jobs);
