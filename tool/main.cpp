@@ -83,6 +83,12 @@ int usage_error(llvm::Error err) {
   return tool::exit_usage;
 }
 
+// --cache-dir, --no-cache, else the default.
+std::string cache_dir_option() {
+  if (g_no_cache) return {};
+  return g_cache_dir.empty() ? tool::default_cache_dir() : g_cache_dir;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -128,7 +134,7 @@ int main(int argc, char** argv) {
     command.json = g_plan_json;
     command.deps = g_plan_deps;
     command.jobs = g_jobs;
-    command.cache_dir = g_no_cache ? std::string() : (g_cache_dir.empty() ? tool::default_cache_dir() : g_cache_dir);
+    command.cache_dir = cache_dir_option();
     return tool::run_plan(command);
   }
   if (g_deps) {
@@ -137,7 +143,7 @@ int main(int argc, char** argv) {
     command.kernel = g_deps_kernel;
     command.json = g_deps_json;
     command.jobs = g_jobs;
-    command.cache_dir = g_no_cache ? std::string() : (g_cache_dir.empty() ? tool::default_cache_dir() : g_cache_dir);
+    command.cache_dir = cache_dir_option();
     return tool::run_deps(command);
   }
   cl::PrintHelpMessage();

@@ -20,7 +20,8 @@
 #      expected/<kernel-release>.srcversion and the real .mod files with expected/<kernel-release>.mod, so a change of
 #      the kernel's behaviour or of a case without regenerated goldens is caught.
 #   A case whose case.txt says "build-fails: <release-glob> <why>" for this kernel must fail to build; then no .ko
-#   exists, every module is "-" on the real side, and the binary must say so.
+#   exists, every module is "-" on the real side, and the binary must say so. If the build fails before Kbuild writes
+#   modules.order (a compile error), from-build must refuse the tree (exit 2, naming modules.order).
 #
 #   Exit 0 only if everything is equal; 1 on any difference (both sides are printed) or when something needed is
 #   missing (the binary, the kernel, dkms, a golden): a missing prerequisite is a failure, never a pass.
@@ -93,6 +94,18 @@ elif [ $kind = dkms ]; then
   done < <(cd "$build" && kernelver=$rel kernel_source_dir=/lib/modules/$rel/build arch=$(uname -m) \
              dkms_tree=${build%/*/*/build} bash -c '. ./dkms.conf >/dev/null 2>&1
                for ((i = 0; i < ${#BUILT_MODULE_NAME[@]}; i++)); do echo "${BUILT_MODULE_LOCATION[$i]:-}"; done')
+fi
+if [ ${#subs[@]} = 0 ] && [ $kind = kbuild ] && [ "$expect_fail" = 1 ]; then
+  # A build that fails by design before Kbuild writes modules.order (a compile error, e.g. the module's own #error):
+  # there is nothing built to read, and from-build must say so (bad input, exit 2), not invent an answer.
+  "$bin" from-build "$build" > "$work/out" 2> "$work/err"
+  rc=$?
+  if [ $rc = 2 ] && [ ! -s "$work/out" ] && grep -q 'modules.order' "$work/err"; then
+    echo "real-kbuild-from-build: PASS $dir on $rel (build fails by design before modules.order; from-build: exit 2, $(head -c 200 "$work/err"))"
+    exit 0
+  fi
+  echo "--- from-build stdout:" >&2; cat "$work/out" >&2; echo "--- stderr:" >&2; cat "$work/err" >&2
+  fail "the build of $dir for $rel failed by design before writing modules.order; from-build should exit 2 naming modules.order, it exited $rc"
 fi
 [ ${#subs[@]} -gt 0 ] || fail "the build of $dir for $rel wrote no modules.order ($build)"
 
