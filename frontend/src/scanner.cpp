@@ -19,7 +19,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <malloc.h>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -378,11 +377,6 @@ ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job, Worker& worker) {
 }
 
 DepScanner::DepScanner(unsigned threads) : m_impl(std::make_unique<Impl>()) {
-  // Each translation unit allocates and frees a preprocessor's worth of memory: keep freed memory in the process
-  // instead of giving it back to the kernel and faulting it in again for the next unit (glibc's malloc).
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  mallopt(M_TOP_PAD, 16 << 20);
   m_impl->threads = threads != 0 ? threads : std::max(1u, llvm::hardware_concurrency().compute_thread_count());
 }
 
