@@ -49,20 +49,32 @@ cl::opt<std::string> g_deps_db(cl::Positional, cl::desc("<compile_commands.json>
 cl::opt<std::string> g_deps_kernel(cl::Positional, cl::desc("<kernel>"), cl::Required, cl::sub(g_deps));
 cl::opt<bool> g_deps_json("json", cl::desc("JSON output"), cl::sub(g_deps), cl::cat(g_category));
 
+cl::SubCommand g_predict("predict", "Print the srcversion a real Kbuild build would give each module of a directory "
+                                    "(also the default command: srcversion-predict <module-dir> <kernel>)");
 cl::opt<bool> g_plan_json("json", cl::desc("JSON output"), cl::sub(g_plan), cl::cat(g_category));
 cl::opt<std::string>
     g_cache_dir("cache-dir",
                 cl::desc("Where per-kernel facts are cached (default: $XDG_CACHE_HOME/srcversion-predict)"),
-                cl::value_desc("dir"), cl::sub(g_plan), cl::sub(g_deps), cl::cat(g_category));
+                cl::value_desc("dir"), cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict),
+                cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
 cl::opt<bool> g_plan_deps("deps",
                           cl::desc("Add each object's dependency list, as the deps_ section of the .o.cmd file a real "
                                    "build writes would hold it (gcc -MMD and the kernel's fixdep, computed by Clang's "
                                    "preprocessor without compiling)"),
                           cl::sub(g_plan), cl::cat(g_category));
 cl::opt<unsigned> g_jobs("j", cl::Prefix, cl::desc("Threads for the dependency scan (default: the number of cores)"),
-                         cl::value_desc("N"), cl::init(0), cl::sub(g_plan), cl::sub(g_deps), cl::cat(g_category));
+                         cl::value_desc("N"), cl::init(0), cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict),
+                         cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
 cl::opt<bool> g_no_cache("no-cache", cl::desc("Neither read nor write the cache"), cl::sub(g_plan), cl::sub(g_deps),
-                         cl::cat(g_category));
+                         cl::sub(g_predict), cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+
+cl::list<std::string> g_predict_args(cl::Positional, cl::desc("<module-dir> <kernel>"), cl::sub(g_predict),
+                                     cl::sub(cl::SubCommand::getTopLevel()));
+cl::opt<std::string> g_predict_all("all-versions",
+                                   cl::desc("Whether the build passes CONFIG_MODULE_SRCVERSION_ALL=y, so that every "
+                                            "module gets a srcversion (yes|no; default: the kernel's own setting)"),
+                                   cl::value_desc("yes|no"), cl::sub(g_predict), cl::sub(cl::SubCommand::getTopLevel()),
+                                   cl::cat(g_category));
 
 cl::opt<bool> g_verbose("v", cl::desc("Log what is done to stderr"), cl::sub(cl::SubCommand::getAll()),
                         cl::cat(g_category));
@@ -152,6 +164,22 @@ int main(int argc, char** argv) {
     command.jobs = g_jobs;
     command.cache_dir = cache_dir_option();
     return tool::run_deps(command);
+  }
+  if (!g_predict_args.empty() || g_predict) {
+    if (g_predict_args.size() != 2) {
+      return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict <module-dir> <kernel>"));
+    }
+    tool::PredictCommand command;
+    command.module_dir = g_predict_args[0];
+    command.kernel = g_predict_args[1];
+    command.jobs = g_jobs;
+    command.cache_dir = cache_dir_option();
+    if (g_predict_all == "yes" || g_predict_all == "no") {
+      command.all_versions = g_predict_all == "yes";
+    } else if (!g_predict_all.empty()) {
+      return usage_error(make_error(ErrorCategory::usage, "--all-versions takes yes or no"));
+    }
+    return tool::run_predict(command);
   }
   cl::PrintHelpMessage();
   return tool::exit_usage;

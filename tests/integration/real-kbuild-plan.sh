@@ -264,7 +264,18 @@ def token_diff(planned, real):
 
 def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
     problems, notes = [], []
-    counts = {'modules': 0, 'mods': 0, 'objects': 0, 'deps': 0, 'deps_entries': 0, 'deps_unknown': 0, 'deps_cmd': 0}
+    counts = {'modules': 0, 'mods': 0, 'objects': 0, 'deps': 0, 'deps_entries': 0, 'deps_unknown': 0, 'deps_cmd': 0,
+              'predicted': 0, 'predict_unknown': 0}
+    # the prediction made before the build, per module: "<path> <srcversion>" or "<path> -"
+    predicted = {}
+    try:
+        for line in read_lines(os.path.join(os.path.dirname(plan_file), 'predict.out')):
+            if ' ' in line:
+                predicted[line.rsplit(' ', 1)[0]] = line.rsplit(' ', 1)[1]
+    except OSError:
+        pass
+    predict_notes = open(os.path.join(os.path.dirname(plan_file), 'predict.err'), errors='replace').read() \
+        if os.path.exists(os.path.join(os.path.dirname(plan_file), 'predict.err')) else ''
     # the deps subcommand's lists, by source (the same compiles as the plan's objects)
     try:
         deps_cmd = {d['file']: d for d in json.load(open(os.path.join(os.path.dirname(plan_file), 'deps.json')))}
@@ -368,6 +379,28 @@ def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
             continue
         real_entries = read_lines(mod)
         counts['mods'] += 1
+        # the prediction against modinfo of the built module
+        ko = next((os.path.join(d, rel_m + x) for x in ('.ko', '.ko.xz', '.ko.zst', '.ko.gz')
+                   if os.path.exists(os.path.join(d, rel_m + x))), None)
+        want = predicted.get(path)
+        if ko is None:
+            notes.append('%s: no module file was built: the prediction (%s) is not compared' % (label, want))
+        else:
+            r = subprocess.run(['modinfo', '-F', 'srcversion', ko], capture_output=True, text=True)
+            real_sv = r.stdout.strip() or '-'
+            if want is None:
+                problems.append('%s: srcversion-predict printed no line for it' % label)
+            elif want == '-':
+                unknown_ok = any(os.path.basename(o.get('object', '')) in deps_unknown for o in m.get('objects', []))
+                if unknown_ok or 'cannot predict' in predict_notes:
+                    counts['predict_unknown'] += 1
+                    notes.append('%s: not predicted (real: %s): %s' % (label, real_sv, predict_notes.strip()[:300]))
+                else:
+                    problems.append('%s: predicted "-" without a reason, real build gives %s' % (label, real_sv))
+            elif want != real_sv:
+                problems.append('%s: PREDICTED %s, the real build gives %s (modinfo of %s)' % (label, want, real_sv, ko))
+            else:
+                counts['predicted'] += 1
         if m.get('mod_entries') != real_entries:
             problems.append('%s: mod_entries differ from %s:\n' % (label, mod) +
                             side_by_side('planned mod_entries', m.get('mod_entries', []), 'real .mod', real_entries))
@@ -451,8 +484,9 @@ def main(argv):
     for problem in problems:
         print('real-kbuild-plan: DIFF: ' + problem, file=sys.stderr)
     print('%d module(s), %d .mod file(s), %d command(s), %d deps list(s) of %d entries (and %d of the deps '
-          'subcommand) compared%s' %
+          'subcommand) compared, %d srcversion(s) predicted equal to modinfo (%d not predicted)%s' %
           (counts['modules'], counts['mods'], counts['objects'], counts['deps'], counts['deps_entries'], counts['deps_cmd'],
+           counts['predicted'], counts['predict_unknown'],
            ', %d deps list(s) unknown as expected' % counts['deps_unknown'] if counts['deps_unknown'] else ''))
     return 1 if problems else 0
 
@@ -572,6 +606,19 @@ json.dump([{"directory": plan["make_dir"], "arguments": o["command"], "file": o[
     cat "$work/deps.err" >&2
     fail "deps $work/db.json $rel exited $drc (stderr above)"
   fi
+fi
+# The prediction itself, before the build: with -a as the real build runs modpost (CONFIG_MODULE_SRCVERSION_ALL=y on
+# make's command line, unless the case's kbuild-make-args switches it off again).
+all_versions=yes
+if [ -f "$dir/kbuild-make-args" ] && grep -q '^CONFIG_MODULE_SRCVERSION_ALL=[[:space:]]*$' "$dir/kbuild-make-args"; then
+  all_versions=no
+fi
+(cd "$work" && env "${clean_env[@]}" LC_ALL=C PATH="$plan_path" "$bin" "$build" "$rel" --all-versions=$all_versions) \
+  > "$work/predict.out" 2> "$work/predict.err"
+pprc=$?
+if [ $pprc -ne 0 ] && [ $pprc -ne 3 ]; then
+  cat "$work/predict.err" >&2
+  fail "srcversion-predict $build $rel exited $pprc (stderr above)"
 fi
 after=$(snapshot)
 if [ "$before" != "$after" ]; then

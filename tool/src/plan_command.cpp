@@ -37,6 +37,8 @@ llvm::json::Array strings(const std::vector<std::string>& v) {
   return a;
 }
 
+} // namespace
+
 // dkms-conf.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
 std::string dkms_conf_script() {
   std::error_code ec;
@@ -46,8 +48,6 @@ std::string dkms_conf_script() {
   }
   return (exe / "dkms-conf.sh").string();
 }
-
-} // namespace
 
 int run_plan(const PlanCommand& command) {
   auto kernel = kbuild_shim::resolve_kernel(command.kernel);

@@ -6,6 +6,7 @@
 
 #include <llvm/Support/Error.h>
 
+#include <optional>
 #include <string>
 
 namespace srcver::tool {
@@ -53,6 +54,20 @@ struct DepsCommand {
 
 // Each compile's deps_ list, as the front end computes it for `plan --deps` (the benchmark's entry point too).
 int run_deps(const DepsCommand& command);
+
+struct PredictCommand {
+  std::string module_dir;
+  std::string kernel;    // release or build directory
+  std::string cache_dir; // "" = no cache
+  unsigned jobs = 0;
+  std::optional<bool> all_versions; // whether modpost runs with -a; default: the kernel's CONFIG_MODULE_SRCVERSION_ALL
+};
+
+// `srcversion-predict <module-dir> <kernel>`: each module's srcversion as a real build would give it.
+int run_predict(const PredictCommand& command);
+
+// kbuild-shim/dkms-conf.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
+std::string dkms_conf_script();
 
 // The default cache directory: $XDG_CACHE_HOME/srcversion-predict, else ~/.cache/srcversion-predict.
 std::string default_cache_dir();
