@@ -11,14 +11,14 @@ namespace srcver::frontend {
 DepsService::DepsService(DepsOptions options)
     : m_options(std::move(options)), m_macros(m_options.cache_dir, m_options.env), m_scanner(m_options.threads) {}
 
-llvm::Expected<std::vector<std::vector<ObjectDeps>>> DepsService::deps_of(const kbuild_shim::Plan& plan,
-                                                                          const kbuild_shim::KernelBuild& kernel) {
+llvm::Expected<std::vector<std::vector<ObjectDeps>>>
+DepsService::deps_of(const kbuild_shim::Plan& plan, const kbuild_shim::KernelBuild& kernel, bool detect_version) {
   std::vector<CompileEntry> compiles;
   for (const auto& module : plan.modules) {
     for (const auto& object : module.objects)
       compiles.push_back(CompileEntry{plan.make_dir, object.command, object.source, plan.module_dir});
   }
-  auto flat = deps_of(compiles, kernel);
+  auto flat = deps_of(compiles, kernel, detect_version);
   if (!flat) return flat.takeError();
   std::vector<std::vector<ObjectDeps>> result;
   std::size_t next = 0;
@@ -31,7 +31,8 @@ llvm::Expected<std::vector<std::vector<ObjectDeps>>> DepsService::deps_of(const 
 }
 
 llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<CompileEntry>& compiles,
-                                                             const kbuild_shim::KernelBuild& kernel) {
+                                                             const kbuild_shim::KernelBuild& kernel,
+                                                             bool detect_version) {
   auto rules = learn_fixdep_rules(kernel.build_dir, m_options.cache_dir);
   if (!rules) return rules.takeError();
 
@@ -70,7 +71,7 @@ llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<C
         root = command->source[0] == '/' ? command->source : compile.cwd + "/" + command->source;
         root = root.substr(0, root.rfind('/'));
       }
-      prepared[i] = ScanJob{std::move(*command), compile.cwd, std::move(root), *macros};
+      prepared[i] = ScanJob{std::move(*command), compile.cwd, std::move(root), *macros, detect_version};
     }
   };
   std::vector<std::thread> pool;
@@ -101,6 +102,7 @@ llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<C
         break;
       }
     }
+    out.has_version = outcomes[j].has_version;
     if (out.error.empty()) out.deps = apply_fixdep(*rules, std::move(outcomes[j].dependencies));
   }
   return result;

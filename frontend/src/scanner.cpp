@@ -8,6 +8,7 @@
 #include <clang/Frontend/CompilerInvocation.h>
 #include <clang/Frontend/FrontendActions.h>
 #include <clang/Lex/HeaderSearch.h>
+#include <clang/Lex/MacroArgs.h>
 #include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Preprocessor.h>
 #include <clang/Lex/PreprocessorOptions.h>
@@ -106,8 +107,23 @@ private:
 // Clang's preprocessor events, handed to the model.
 class Recorder : public clang::PPCallbacks {
 public:
-  Recorder(clang::Preprocessor& pp, IncludeModel& model, std::string& error)
-      : m_pp(pp), m_model(model), m_error(error) {}
+  Recorder(clang::Preprocessor& pp, IncludeModel& model, std::string& error, bool& has_version)
+      : m_pp(pp), m_model(model), m_error(error), m_has_version(has_version) {}
+
+  // <linux/module.h>: MODULE_VERSION(v) is MODULE_INFO(version, v), which puts "version=v" into .modinfo.
+  void MacroExpands(const clang::Token& name, const clang::MacroDefinition& /*definition*/,
+                    clang::SourceRange /*range*/, const clang::MacroArgs* args) override {
+    const clang::IdentifierInfo* id = name.getIdentifierInfo();
+    if (!id) return;
+    if (id->getName() == "MODULE_VERSION") {
+      m_has_version = true;
+    } else if (id->getName() == "MODULE_INFO" && args && args->getNumMacroArguments() >= 1) {
+      const clang::Token* first = args->getUnexpArgument(0);
+      if (first && first->getIdentifierInfo() && first->getIdentifierInfo()->getName() == "version") {
+        m_has_version = true;
+      }
+    }
+  }
 
   void InclusionDirective(clang::SourceLocation hash_loc, const clang::Token& include_tok, llvm::StringRef file_name,
                           bool is_angled, clang::CharSourceRange /*filename_range*/, clang::OptionalFileEntryRef file,
@@ -173,23 +189,26 @@ private:
   clang::Preprocessor& m_pp;
   IncludeModel& m_model;
   std::string& m_error;
+  bool& m_has_version;
   std::optional<std::size_t> m_pending;
   bool m_main_seen = false;
 };
 
 class RecordingAction : public clang::PreprocessOnlyAction {
 public:
-  RecordingAction(IncludeModel& model, std::string& error) : m_model(model), m_error(error) {}
+  RecordingAction(IncludeModel& model, std::string& error, bool& has_version)
+      : m_model(model), m_error(error), m_has_version(has_version) {}
 
   bool BeginSourceFileAction(clang::CompilerInstance& ci) override {
     auto& pp = ci.getPreprocessor();
-    pp.addPPCallbacks(std::make_unique<Recorder>(pp, m_model, m_error));
+    pp.addPPCallbacks(std::make_unique<Recorder>(pp, m_model, m_error, m_has_version));
     return true;
   }
 
 private:
   IncludeModel& m_model;
   std::string& m_error;
+  bool& m_has_version;
 };
 
 // The model's file system questions, answered through the thread's FileManager (the cache Clang's own lookups use).
@@ -336,7 +355,7 @@ ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job, Worker& worker) {
   pp_options.MacroIncludes = job.command.imacros;
   const std::string module_prefix = job.module_root.empty() ? std::string() : job.module_root + "/";
   pp_options.DependencyDirectivesForFile =
-      [this, &worker, &files, module_prefix](
+      [this, &worker, &files, module_prefix, detect_version = job.detect_version](
           clang::FileEntryRef file) -> std::optional<llvm::ArrayRef<clang::dependency_directives_scan::Directive>> {
     auto [it, inserted] = files.directives.try_emplace(&file.getFileEntry());
     Worker::Directives& d = it->second;
@@ -351,7 +370,8 @@ ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job, Worker& worker) {
         d.tokens = entry->getDirectiveTokens();
       }
     }
-    if (d.facts.has_error && !module_prefix.empty() && llvm::StringRef(d.absolute).starts_with(module_prefix)) {
+    if ((d.facts.has_error || detect_version) && !module_prefix.empty() &&
+        llvm::StringRef(d.absolute).starts_with(module_prefix)) {
       return std::nullopt;
     }
     return d.tokens;
@@ -362,7 +382,8 @@ ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job, Worker& worker) {
   ci.createDiagnostics(&errors, /*ShouldOwnClient=*/false);
   ci.setFileManager(files.manager.get());
   std::string model_error;
-  RecordingAction action(*model, model_error);
+  bool has_version = false;
+  RecordingAction action(*model, model_error, has_version);
   const bool ran = ci.ExecuteAction(action);
   if (!model_error.empty()) {
     outcome.error = model_error;
@@ -372,6 +393,7 @@ ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job, Worker& worker) {
     outcome.error = "the preprocessor failed on " + job.command.source;
   } else {
     outcome.dependencies = model->dependencies();
+    outcome.has_version = has_version;
   }
   return outcome;
 }

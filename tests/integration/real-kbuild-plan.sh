@@ -390,9 +390,11 @@ def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
             real_sv = r.stdout.strip() or '-'
             if want is None:
                 problems.append('%s: srcversion-predict printed no line for it' % label)
+            elif want == '-' and real_sv == '-':
+                counts['predicted'] += 1  # "no srcversion", as the real build
             elif want == '-':
                 unknown_ok = any(os.path.basename(o.get('object', '')) in deps_unknown for o in m.get('objects', []))
-                if unknown_ok or 'cannot predict' in predict_notes:
+                if unknown_ok or ('%s: cannot predict' % m.get('path')) in predict_notes:
                     counts['predict_unknown'] += 1
                     notes.append('%s: not predicted (real: %s): %s' % (label, real_sv, predict_notes.strip()[:300]))
                 else:

@@ -19,6 +19,7 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <algorithm>
 #include <map>
 
 namespace srcver::tool {
@@ -88,7 +89,8 @@ int run_predict(const PredictCommand& command) {
   options.threads = command.jobs;
   // Not destroyed (see deps_command.cpp): the process ends soon after.
   auto service = std::make_unique<frontend::DepsService>(options);
-  auto deps = service->deps_of(*plan, *kernel);
+  const bool all_versions = command.all_versions.value_or(kernel_srcversion_all(kernel->build_dir));
+  auto deps = service->deps_of(*plan, *kernel, /*detect_version=*/!all_versions);
   if (!deps) return report_error(deps.takeError());
   llvm::BuryPointer(std::move(service));
 
@@ -101,8 +103,6 @@ int run_predict(const PredictCommand& command) {
                                                       ": predictions for kernels before 5.19 (.mod files "
                                                       "of another format) are not supported yet"));
   }
-  const bool all_versions = command.all_versions.value_or(kernel_srcversion_all(kernel->build_dir));
-
   int status = exit_ok;
   for (std::size_t mi = 0; mi < plan->modules.size(); ++mi) {
     const auto& m = plan->modules[mi];
@@ -119,10 +119,18 @@ int run_predict(const PredictCommand& command) {
       cannot(why);
       continue;
     }
-    if (!all_versions) {
-      cannot("the kernel's modpost runs without -a (CONFIG_MODULE_SRCVERSION_ALL is not set), so only a module with "
-             "MODULE_VERSION gets a srcversion, and telling that is not supported yet (--all-versions=yes if the "
-             "build passes CONFIG_MODULE_SRCVERSION_ALL=y)");
+    // modpost writes a srcversion when it runs with -a, or when the module has a version= entry (MODULE_VERSION in
+    // one of its objects).
+    const auto& object_deps = (*deps)[mi];
+    const bool has_version =
+        std::any_of(object_deps.begin(), object_deps.end(), [](const auto& d) { return d.has_version; });
+    if (!all_versions && !has_version) {
+      llvm::outs() << m.path << " -\n";
+      fmt::print(stderr,
+                 "srcversion-predict: {}: no srcversion: the module declares no MODULE_VERSION and the kernel's "
+                 "modpost runs without -a (CONFIG_MODULE_SRCVERSION_ALL is not set)\n",
+                 m.path);
+      status = exit_cannot_predict;
       continue;
     }
     // modpost's name for the module: its modules.order entry without the suffix, absolute up to 6.12 (M= builds),

@@ -19,6 +19,7 @@ namespace srcver::frontend {
 struct ObjectDeps {
   std::vector<std::string> deps; // the .o.cmd deps_ entries, in order and spelling
   std::string error;             // not empty: cannot predict this object's list (why)
+  bool has_version = false;      // with detect_version: the object declares a module version
 };
 
 struct DepsOptions {
@@ -41,12 +42,13 @@ public:
 
   // Per module of `plan`, per object, in the plan's order. Error (cannot_predict): the kernel's fixdep cannot be
   // run or understood.
-  llvm::Expected<std::vector<std::vector<ObjectDeps>>> deps_of(const kbuild_shim::Plan& plan,
-                                                               const kbuild_shim::KernelBuild& kernel);
+  // `detect_version`: also tell whether each object declares a module version (ObjectDeps::has_version).
+  llvm::Expected<std::vector<std::vector<ObjectDeps>>>
+  deps_of(const kbuild_shim::Plan& plan, const kbuild_shim::KernelBuild& kernel, bool detect_version = false);
 
   // The same for a list of compiles of one kernel, in their order.
   llvm::Expected<std::vector<ObjectDeps>> deps_of(const std::vector<CompileEntry>& compiles,
-                                                  const kbuild_shim::KernelBuild& kernel);
+                                                  const kbuild_shim::KernelBuild& kernel, bool detect_version = false);
 
   unsigned compiler_runs() const { return m_macros.compiler_runs(); }
   unsigned threads() const { return m_scanner.threads(); }

@@ -19,11 +19,15 @@ struct ScanJob {
   std::string cwd;         // the compile's working directory
   std::string module_root; // absolute; its files are lexed in full when they have #error ("" = none)
   std::shared_ptr<const std::vector<std::string>> gcc_macros; // "NAME=VALUE" texts (GccMacros)
+  // Also tell whether the unit declares a module version (MODULE_VERSION, or MODULE_INFO(version, ...), expanded in
+  // live code): the module's own files are then lexed in full, since the declaration is not a directive.
+  bool detect_version = false;
 };
 
 struct ScanOutcome {
   std::vector<std::string> dependencies; // gcc's -MMD list: the source first, spelled as gcc writes it
   std::string error;                     // not empty: gcc's list cannot be known (why; cannot predict)
+  bool has_version = false;              // with detect_version: a module version is declared
 };
 
 class DepScanner {

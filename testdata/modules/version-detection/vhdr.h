@@ -1,0 +1,4 @@
+#ifndef VHDR_H
+#define VHDR_H
+MODULE_VERSION("4.0");
+#endif
