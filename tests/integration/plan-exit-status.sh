@@ -4,6 +4,8 @@
 #   2  a kernel that is not installed (the message names the headers package), a directory without Kbuild/Makefile
 #   3  a Kbuild file that Kbuild cannot evaluate
 #   0  a plain module
+# and the prediction's (srcversion-predict <dir> <kernel>): 0 predicted, 3 no srcversion or cannot predict (with the
+# reason), 2 bad usage or input.
 # usage: plan-exit-status.sh <binary> <kernel-release>
 set -uo pipefail
 bin=$1 rel=$2
@@ -39,4 +41,27 @@ mkdir "$work/broken"
 printf 'obj-m := x.o\n$(error this module cannot be evaluated)\n' > "$work/broken/Kbuild"
 expect 3 "this module cannot be evaluated" "$work/broken" "$rel"
 "$bin" plan "$here/../../examples/hello" "$rel" > /dev/null || fail "plan of examples/hello failed"
+
+# The prediction's exit statuses (its answers are compared with real builds by real-kbuild-plan.sh):
+predict_expect() { # predict_expect <status> <stdout-pattern> <stderr-pattern> <args...>
+  local want=$1 out_pattern=$2 err_pattern=$3; shift 3
+  "$bin" "$@" > "$work/out" 2> "$work/err"
+  local got=$?
+  [ "$got" = "$want" ] || fail "srcversion-predict $* exited $got, expected $want; stderr: $(cat "$work/err")"
+  [ "$out_pattern" = '*' ] || grep -q -- "$out_pattern" "$work/out" ||
+    fail "srcversion-predict $* printed no '$out_pattern': $(cat "$work/out")"
+  [ "$err_pattern" = '*' ] || grep -q -- "$err_pattern" "$work/err" ||
+    fail "srcversion-predict $* did not say '$err_pattern'; stderr: $(cat "$work/err")"
+}
+hello=$here/../../examples/hello
+predict_expect 0 '^hello [0-9A-F]\{23\}$' '*' "$hello" "$rel" --all-versions=yes
+predict_expect 0 '^hello [0-9A-F]\{23\}$' '*' predict "$hello" "$rel" --all-versions=yes
+# Without -a (Debian's own setting) only a module that declares MODULE_VERSION gets a srcversion: examples/hello
+# does, testdata/modules/noversion does not.
+predict_expect 0 '^hello [0-9A-F]\{23\}$' '*' "$hello" "$rel" --all-versions=no
+predict_expect 3 '^nover -$' 'declares no MODULE_VERSION' "$here/../../testdata/modules/noversion" "$rel" --all-versions=no
+predict_expect 3 '^genhdr -$' 'header "generated.h" not found' "$here/../../testdata/modules/generated-header" "$rel"
+predict_expect 2 '*' 'usage' "$hello"
+predict_expect 2 '*' 'takes yes or no' "$hello" "$rel" --all-versions=maybe
+predict_expect 2 '*' 'no Kbuild or Makefile' "$work/empty" "$rel"
 echo "plan-exit-status: ok ($rel)"
