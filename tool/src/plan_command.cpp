@@ -49,20 +49,29 @@ std::string dkms_conf_script() {
   return (exe / "dkms-conf.sh").string();
 }
 
-int run_plan(const PlanCommand& command) {
-  auto kernel = kbuild_shim::resolve_kernel(command.kernel);
-  if (!kernel) return report_error(kernel.takeError());
+llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, const std::string& kernel_arg,
+                                                const std::string& cache_dir) {
+  auto kernel = kbuild_shim::resolve_kernel(kernel_arg);
+  if (!kernel) return kernel.takeError();
   kbuild_shim::ProfileOptions profile_options;
-  profile_options.cache_dir = command.cache_dir;
+  profile_options.cache_dir = cache_dir;
   profile_options.caller_env = kbuild_shim::current_environment();
   auto profile = kbuild_shim::load_kernel_profile(*kernel, profile_options);
-  if (!profile) return report_error(profile.takeError());
+  if (!profile) return profile.takeError();
   SRCVER_LOG("kernel {} profile {}", kernel->release, profile->from_cache ? "from the cache" : "captured");
+  auto plan = kbuild_shim::is_dkms_source(module_dir)
+                  ? kbuild_shim::plan_dkms_source(module_dir, profile->profile, dkms_conf_script())
+                  : kbuild_shim::plan_module_dir(module_dir, profile->profile, {});
+  if (!plan) return plan.takeError();
+  return PlannedDirectory{std::move(*kernel), std::move(profile->profile), std::move(*plan)};
+}
 
-  auto plan = kbuild_shim::is_dkms_source(command.module_dir)
-                  ? kbuild_shim::plan_dkms_source(command.module_dir, profile->profile, dkms_conf_script())
-                  : kbuild_shim::plan_module_dir(command.module_dir, profile->profile, {});
-  if (!plan) return report_error(plan.takeError());
+int run_plan(const PlanCommand& command) {
+  auto planned = plan_directory(command.module_dir, command.kernel, command.cache_dir);
+  if (!planned) return report_error(planned.takeError());
+  const auto* kernel = &planned->kernel;
+  const auto* profile = &planned->profile;
+  auto* plan = &planned->plan;
 
   // The front end: each object's deps_ list.
   std::vector<std::vector<frontend::ObjectDeps>> deps;
@@ -70,7 +79,7 @@ int run_plan(const PlanCommand& command) {
   if (command.deps) {
     frontend::DepsOptions options;
     options.cache_dir = command.cache_dir;
-    options.env = profile->profile.env;
+    options.env = profile->env;
     options.threads = command.jobs;
     // Not destroyed (see deps_command.cpp): the process ends soon after.
     auto service = std::make_unique<frontend::DepsService>(options);

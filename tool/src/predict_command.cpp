@@ -70,22 +70,14 @@ bool kernel_srcversion_all(const std::string& build_dir) {
 } // namespace
 
 int run_predict(const PredictCommand& command) {
-  auto kernel = kbuild_shim::resolve_kernel(command.kernel);
-  if (!kernel) return report_error(kernel.takeError());
-  kbuild_shim::ProfileOptions profile_options;
-  profile_options.cache_dir = command.cache_dir;
-  profile_options.caller_env = kbuild_shim::current_environment();
-  auto profile = kbuild_shim::load_kernel_profile(*kernel, profile_options);
-  if (!profile) return report_error(profile.takeError());
-
-  auto plan = kbuild_shim::is_dkms_source(command.module_dir)
-                  ? kbuild_shim::plan_dkms_source(command.module_dir, profile->profile, dkms_conf_script())
-                  : kbuild_shim::plan_module_dir(command.module_dir, profile->profile, {});
-  if (!plan) return report_error(plan.takeError());
+  auto planned = plan_directory(command.module_dir, command.kernel, command.cache_dir);
+  if (!planned) return report_error(planned.takeError());
+  const auto* kernel = &planned->kernel;
+  const auto* plan = &planned->plan;
 
   frontend::DepsOptions options;
   options.cache_dir = command.cache_dir;
-  options.env = profile->profile.env;
+  options.env = planned->profile.env;
   options.threads = command.jobs;
   // Not destroyed (see deps_command.cpp): the process ends soon after.
   auto service = std::make_unique<frontend::DepsService>(options);

@@ -2,6 +2,7 @@
 // The CLI's commands, called by main.cpp once options are parsed. Each prints results on stdout, diagnostics on
 // stderr, and returns the process exit status.
 
+#include <srcver/kbuild_shim/plan.hpp>
 #include <srcver/tool/build_tree.hpp>
 
 #include <llvm/Support/Error.h>
@@ -65,6 +66,15 @@ struct PredictCommand {
 
 // `srcversion-predict <module-dir> <kernel>`: each module's srcversion as a real build would give it.
 int run_predict(const PredictCommand& command);
+
+// A module directory planned for a kernel (plan and predict): the kernel, its profile, the plan.
+struct PlannedDirectory {
+  kbuild_shim::KernelBuild kernel;
+  kbuild_shim::KernelProfile profile;
+  kbuild_shim::Plan plan;
+};
+llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, const std::string& kernel,
+                                                const std::string& cache_dir);
 
 // kbuild-shim/dkms-conf.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
 std::string dkms_conf_script();
