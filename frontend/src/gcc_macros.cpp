@@ -73,6 +73,15 @@ llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_c
   argv.insert(argv.end(), command.macro_flags.begin(), command.macro_flags.end());
   for (const char* word : {"-dM", "-E", "-x", language_name(command.language), "/dev/null"})
     argv.emplace_back(word);
+  // Within a run, the same -dM command gives the same answer: most objects share their flags, so the compiler's
+  // lookup on PATH, its stat and the disk key are done once per distinct command.
+  std::string command_text;
+  for (const auto& a : argv)
+    command_text += a + '\0';
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (auto it = m_known.find(command_text); it != m_known.end()) return it->second;
+  }
 
   const std::string compiler = find_on_path(command.compiler, kbuild_shim::env_value(m_env, "PATH"));
   struct stat st {};
@@ -83,12 +92,11 @@ llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_c
   // The key: the compiler's identity and the exact -dM command.
   std::string identity = "srcversion-predict gcc macros 1\n" + compiler + "\n" + std::to_string(st.st_size) + " " +
                          std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
-  for (const auto& a : argv)
-    identity += a + '\0';
+  identity += command_text;
   const std::string key = kbuild_shim::sha256_hex(identity);
 
   std::lock_guard<std::mutex> lock(m_mutex);
-  if (auto it = m_known.find(key); it != m_known.end()) return it->second;
+  if (auto it = m_known.find(command_text); it != m_known.end()) return it->second;
 
   const fs::path entry = m_cache_dir.empty() ? fs::path() : fs::path(m_cache_dir) / "macros" / (key + ".h");
   std::string text;
@@ -120,7 +128,7 @@ llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_c
     if (!entry.empty()) kbuild_shim::write_atomically(entry, text);
   }
   auto shared = std::make_shared<const std::vector<std::string>>(std::move(*macros));
-  m_known.emplace(key, shared);
+  m_known.emplace(command_text, shared);
   return shared;
 }
 

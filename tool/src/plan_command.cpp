@@ -69,9 +69,8 @@ llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, c
 int run_plan(const PlanCommand& command) {
   auto planned = plan_directory(command.module_dir, command.kernel, command.cache_dir);
   if (!planned) return report_error(planned.takeError());
-  const auto* kernel = &planned->kernel;
-  const auto* profile = &planned->profile;
-  auto* plan = &planned->plan;
+  const auto& kernel = planned->kernel;
+  const auto& plan = planned->plan;
 
   // The front end: each object's deps_ list.
   std::vector<std::vector<frontend::ObjectDeps>> deps;
@@ -79,11 +78,11 @@ int run_plan(const PlanCommand& command) {
   if (command.deps) {
     frontend::DepsOptions options;
     options.cache_dir = command.cache_dir;
-    options.env = profile->env;
+    options.env = planned->profile.env;
     options.threads = command.jobs;
     // Not destroyed (see deps_command.cpp): the process ends soon after.
     auto service = std::make_unique<frontend::DepsService>(options);
-    auto found = service->deps_of(*plan, *kernel);
+    auto found = service->deps_of(plan, kernel);
     if (!found) return report_error(found.takeError());
     deps = std::move(*found);
     SRCVER_LOG("dependency lists: {} thread(s), {} compiler run(s) for gcc's macros", service->threads(),
@@ -92,18 +91,18 @@ int run_plan(const PlanCommand& command) {
     for (std::size_t m = 0; m < deps.size(); ++m) {
       for (std::size_t o = 0; o < deps[m].size(); ++o) {
         if (deps[m][o].error.empty()) continue;
-        fmt::print(stderr, "srcversion-predict: {}: {}: cannot predict its dependency list: {}\n",
-                   plan->modules[m].path, plan->modules[m].objects[o].object, deps[m][o].error);
+        fmt::print(stderr, "srcversion-predict: {}: {}: cannot predict its dependency list: {}\n", plan.modules[m].path,
+                   plan.modules[m].objects[o].object, deps[m][o].error);
         status = exit_cannot_predict;
       }
     }
   }
 
-  const auto& v = kernel->version;
+  const auto& v = kernel.version;
   if (command.json) {
     llvm::json::Array modules;
-    for (std::size_t mi = 0; mi < plan->modules.size(); ++mi) {
-      const auto& m = plan->modules[mi];
+    for (std::size_t mi = 0; mi < plan.modules.size(); ++mi) {
+      const auto& m = plan.modules[mi];
       llvm::json::Array objects;
       for (std::size_t oi = 0; oi < m.objects.size(); ++oi) {
         const auto& o = m.objects[oi];
@@ -124,16 +123,16 @@ int run_plan(const PlanCommand& command) {
                                            {"objects", std::move(objects)}});
     }
     llvm::json::Object root{
-        {"kernel", llvm::json::Object{{"release", kernel->release},
-                                      {"build_dir", kernel->build_dir},
+        {"kernel", llvm::json::Object{{"release", kernel.release},
+                                      {"build_dir", kernel.build_dir},
                                       {"version", fmt::format("{}.{}.{}", v.major, v.minor, v.patch)}}},
-        {"module_dir", plan->module_dir},
-        {"make_dir", plan->make_dir},
+        {"module_dir", plan.module_dir},
+        {"make_dir", plan.make_dir},
         {"modules", std::move(modules)}};
     llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
   } else {
-    for (std::size_t mi = 0; mi < plan->modules.size(); ++mi) {
-      const auto& m = plan->modules[mi];
+    for (std::size_t mi = 0; mi < plan.modules.size(); ++mi) {
+      const auto& m = plan.modules[mi];
       llvm::outs() << m.path << ".ko\n";
       for (std::size_t oi = 0; oi < m.objects.size(); ++oi) {
         const auto& o = m.objects[oi];

@@ -72,8 +72,8 @@ bool kernel_srcversion_all(const std::string& build_dir) {
 int run_predict(const PredictCommand& command) {
   auto planned = plan_directory(command.module_dir, command.kernel, command.cache_dir);
   if (!planned) return report_error(planned.takeError());
-  const auto* kernel = &planned->kernel;
-  const auto* plan = &planned->plan;
+  const auto& kernel = planned->kernel;
+  const auto& plan = planned->plan;
 
   frontend::DepsOptions options;
   options.cache_dir = command.cache_dir;
@@ -81,23 +81,23 @@ int run_predict(const PredictCommand& command) {
   options.threads = command.jobs;
   // Not destroyed (see deps_command.cpp): the process ends soon after.
   auto service = std::make_unique<frontend::DepsService>(options);
-  const bool all_versions = command.all_versions.value_or(kernel_srcversion_all(kernel->build_dir));
-  auto deps = service->deps_of(*plan, *kernel, /*detect_version=*/!all_versions);
+  const bool all_versions = command.all_versions.value_or(kernel_srcversion_all(kernel.build_dir));
+  auto deps = service->deps_of(plan, kernel, /*detect_version=*/!all_versions);
   if (!deps) return report_error(deps.takeError());
   llvm::BuryPointer(std::move(service));
 
-  auto era = sumversion::era_for_version(kernel->version);
+  auto era = sumversion::era_for_version(kernel.version);
   if (!era) return report_error(era.takeError());
-  const sumversion::EraRules rules = sumversion::rules_for(*era, kernel->version);
+  const sumversion::EraRules rules = sumversion::rules_for(*era, kernel.version);
   if (rules.mod_format != sumversion::ModFormat::f3) {
     return report_error(
-        make_error(ErrorCategory::cannot_predict, "kernel " + kernel->release +
+        make_error(ErrorCategory::cannot_predict, "kernel " + kernel.release +
                                                       ": predictions for kernels before 5.19 (.mod files "
                                                       "of another format) are not supported yet"));
   }
   int status = exit_ok;
-  for (std::size_t mi = 0; mi < plan->modules.size(); ++mi) {
-    const auto& m = plan->modules[mi];
+  for (std::size_t mi = 0; mi < plan.modules.size(); ++mi) {
+    const auto& m = plan.modules[mi];
     auto cannot = [&](const std::string& why) {
       llvm::outs() << m.path << " -\n";
       fmt::print(stderr, "srcversion-predict: {}: cannot predict: {}\n", m.path, why);
@@ -128,9 +128,9 @@ int run_predict(const PredictCommand& command) {
     // modpost's name for the module: its modules.order entry without the suffix, absolute up to 6.12 (M= builds),
     // relative to the module directory, where modpost runs, from 6.13.
     const bool absolute = !m.mod_entries.empty() && !m.mod_entries.front().empty() && m.mod_entries.front()[0] == '/';
-    PredictedTree tree(absolute ? kernel->build_dir : plan->make_dir);
+    PredictedTree tree(absolute ? kernel.build_dir : plan.make_dir);
     sumversion::SrcversionRequest request;
-    request.module_name = absolute ? plan->module_dir + "/" + m.path : m.path;
+    request.module_name = absolute ? plan.module_dir + "/" + m.path : m.path;
     std::string mod_text;
     for (const auto& e : m.mod_entries)
       mod_text += e + "\n";
@@ -138,11 +138,11 @@ int run_predict(const PredictCommand& command) {
     for (std::size_t oi = 0; oi < m.objects.size(); ++oi) {
       const auto& o = m.objects[oi];
       tree.add(sumversion::cmd_file_for_object(o.object),
-               cmd_file_text(kernel->version, o.object, o.command, o.source, &(*deps)[mi][oi].deps));
+               cmd_file_text(kernel.version, o.object, o.command, o.source, &(*deps)[mi][oi].deps));
     }
     for (const auto& e : m.mod_entries) {
       if (e.size() > 2 && e.compare(e.size() - 2, 2, ".a") == 0) {
-        tree.add(sumversion::cmd_file_for_object(e), cmd_file_text(kernel->version, e, {"ar"}, "", nullptr));
+        tree.add(sumversion::cmd_file_for_object(e), cmd_file_text(kernel.version, e, {"ar"}, "", nullptr));
       }
     }
     const auto result = sumversion::compute_srcversion(tree, request, rules);

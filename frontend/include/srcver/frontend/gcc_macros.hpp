@@ -35,7 +35,7 @@ private:
   std::string m_cache_dir;
   std::vector<std::string> m_env;
   mutable std::mutex m_mutex;
-  std::map<std::string, std::shared_ptr<const std::vector<std::string>>> m_known; // by key
+  std::map<std::string, std::shared_ptr<const std::vector<std::string>>> m_known; // by -dM command
   unsigned m_runs = 0;
 };
 

@@ -74,9 +74,6 @@ public:
   // gcc's dependency list so far: the main file first, each path with a leading "./" removed as gcc writes it.
   const std::vector<std::string>& dependencies() const { return m_deps; }
 
-  // gcc's path for a record (before the leading "./" is removed).
-  const std::string& path_of(std::size_t record) const { return m_records[record].path; }
-
 private:
   struct Dir {
     std::string name; // as written (an includer directory: the includer's path up to its last '/', or "")
