@@ -2,8 +2,8 @@
 # Builds an external-module directory for real with a kernel's own Kbuild: the single place in this project that
 # knows how to run a real build (regen-goldens.sh and tests/integration/ call it).
 #
-# usage: kbuild-build.sh [-v] <kernel-release> <src-dir> <out-dir> [make-arg...]
-#        kbuild-build.sh [-v] --dkms <kernel-release> <dkms-source-dir> <out-dir>
+# usage: kbuild-build.sh [-v] [--print-build-dir] <kernel-release> <src-dir> <out-dir> [make-arg...]
+#        kbuild-build.sh [-v] [--print-build-dir] --dkms <kernel-release> <dkms-source-dir> <out-dir>
 #
 #   Plain mode: copies <src-dir> to <out-dir> (removed first, so the build is always fresh) and runs there
 #     make -C /lib/modules/<kernel-release>/build M=<out-dir> modules CONFIG_MODULE_SRCVERSION_ALL=y [make-arg...]
@@ -29,6 +29,10 @@
 #
 #   On failure both modes print the build output on stderr and exit non-zero (1 for a setup problem).
 #
+#   --print-build-dir (before the other arguments) builds nothing: it prints the directory the build would run in
+#   (<out-dir>, or with --dkms <out-dir>/dkms/<name>/<version>/build), so that a caller can plan or predict that very
+#   path before building (`srcversion-predict verify` does).
+#
 # Kernels:
 #   * Debian 12's own headers (6.1.0-56-amd64, 6.12.111+deb12-amd64): installed by scripts/install-deps.sh.
 #   * 7.x releases built by Debian 13 (release containing "+deb13", default 7.2.12+deb13-amd64): Debian's real Kbuild
@@ -42,10 +46,11 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-verbose=0 dkms_mode=0
+verbose=0 dkms_mode=0 print_build_dir=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -v) verbose=1; shift ;;
+    --print-build-dir) print_build_dir=1; shift ;;
     --dkms) dkms_mode=1; shift ;;
     *) break ;;
   esac
@@ -116,6 +121,24 @@ finish() {  # $1 = status, $2 = what failed
   if [ $verbose = 1 ]; then cat "$log" >&2; fi
 }
 
+# PACKAGE_NAME and PACKAGE_VERSION as dkms reads them (dkms.conf is shell; dkms sources it too)
+dkms_name_version() {
+  read -r name version < <(cd "$src" && kernelver=$rel kernel_source_dir=$kdir arch=$(uname -m) dkms_tree=/nonexistent \
+      bash -c '. ./dkms.conf >/dev/null 2>&1; echo "$PACKAGE_NAME $PACKAGE_VERSION"')
+  [ -n "${name:-}" ] && [ -n "${version:-}" ] || die "cannot read PACKAGE_NAME and PACKAGE_VERSION from $src/dkms.conf"
+}
+
+if [ $print_build_dir = 1 ]; then
+  if [ $dkms_mode = 1 ]; then
+    [ -f "$src/dkms.conf" ] || die "'$src' has no dkms.conf"
+    dkms_name_version
+    echo "$out/dkms/$name/$version/build"
+  else
+    echo "$out"
+  fi
+  exit 0
+fi
+
 rm -rf "$out" || die "cannot remove '$out'"
 
 if [ $dkms_mode = 0 ]; then
@@ -132,10 +155,7 @@ fi
 dkms=${SRCV_DKMS:-$(command -v dkms || true)}
 [ -n "$dkms" ] && [ -x "$dkms" ] ||
   die "dkms not found: install Debian's dkms package (apt-get install --no-install-recommends dkms=3.0.10-8+deb12u1; scripts/install-deps.sh should)"
-# PACKAGE_NAME and PACKAGE_VERSION as dkms reads them (dkms.conf is shell; dkms sources it too)
-read -r name version < <(cd "$src" && kernelver=$rel kernel_source_dir=$kdir arch=$(uname -m) dkms_tree=/nonexistent \
-    bash -c '. ./dkms.conf >/dev/null 2>&1; echo "$PACKAGE_NAME $PACKAGE_VERSION"')
-[ -n "${name:-}" ] && [ -n "${version:-}" ] || die "cannot read PACKAGE_NAME and PACKAGE_VERSION from $src/dkms.conf"
+dkms_name_version
 
 srctree=$out/source dkmstree=$out/dkms
 copy=$srctree/$name-$version

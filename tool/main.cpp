@@ -51,12 +51,18 @@ cl::opt<bool> g_deps_json("json", cl::desc("JSON output"), cl::sub(g_deps), cl::
 
 cl::SubCommand g_predict("predict", "Print the srcversion a real Kbuild build would give each module of a directory "
                                     "(also the default command: srcversion-predict <module-dir> <kernel>)");
+cl::SubCommand g_check("check",
+                       "Compare the srcversion predicted for each module of a directory with built or installed "
+                       "modules (.ko, .ko.xz, .ko.zst, .ko.gz, or directories searched for them)");
+cl::SubCommand g_verify("verify",
+                        "Build a copy of a module directory with real Kbuild (CONFIG_MODULE_SRCVERSION_ALL=y) "
+                        "and compare each module's srcversion with the prediction");
 cl::opt<bool> g_plan_json("json", cl::desc("JSON output"), cl::sub(g_plan), cl::cat(g_category));
 cl::opt<std::string>
     g_cache_dir("cache-dir",
                 cl::desc("Where per-kernel facts are cached (default: $XDG_CACHE_HOME/srcversion-predict)"),
-                cl::value_desc("dir"), cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict),
-                cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+                cl::value_desc("dir"), cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict), cl::sub(g_check),
+                cl::sub(g_verify), cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
 cl::opt<bool> g_plan_deps("deps",
                           cl::desc("Add each object's dependency list, as the deps_ section of the .o.cmd file a real "
                                    "build writes would hold it (gcc -MMD and the kernel's fixdep, computed by Clang's "
@@ -64,17 +70,45 @@ cl::opt<bool> g_plan_deps("deps",
                           cl::sub(g_plan), cl::cat(g_category));
 cl::opt<unsigned> g_jobs("j", cl::Prefix, cl::desc("Threads for the dependency scan (default: the number of cores)"),
                          cl::value_desc("N"), cl::init(0), cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict),
-                         cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+                         cl::sub(g_check), cl::sub(g_verify), cl::sub(cl::SubCommand::getTopLevel()),
+                         cl::cat(g_category));
 cl::opt<bool> g_no_cache("no-cache", cl::desc("Neither read nor write the cache"), cl::sub(g_plan), cl::sub(g_deps),
-                         cl::sub(g_predict), cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+                         cl::sub(g_predict), cl::sub(g_check), cl::sub(g_verify),
+                         cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
 
-cl::list<std::string> g_predict_args(cl::Positional, cl::desc("<module-dir> <kernel>"), cl::sub(g_predict),
+cl::list<std::string> g_predict_args(cl::Positional, cl::desc("<module-dir> <kernel>..."), cl::sub(g_predict),
                                      cl::sub(cl::SubCommand::getTopLevel()));
+cl::list<std::string> g_check_args(cl::Positional, cl::desc("<module-dir> <kernel> <ko-or-dir>..."), cl::sub(g_check));
+cl::list<std::string> g_verify_args(cl::Positional, cl::desc("<module-dir> <kernel>"), cl::sub(g_verify));
 cl::opt<std::string> g_predict_all("all-versions",
                                    cl::desc("Whether the build passes CONFIG_MODULE_SRCVERSION_ALL=y, so that every "
                                             "module gets a srcversion (yes|no; default: the kernel's own setting)"),
-                                   cl::value_desc("yes|no"), cl::sub(g_predict), cl::sub(cl::SubCommand::getTopLevel()),
-                                   cl::cat(g_category));
+                                   cl::value_desc("yes|no"), cl::sub(g_predict), cl::sub(g_check),
+                                   cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+cl::opt<bool> g_all_kernels("all-kernels",
+                            cl::desc("Predict for every kernel with a build directory under /lib/modules"),
+                            cl::sub(g_predict), cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+cl::opt<bool> g_predict_json("json", cl::desc("JSON output: per module its status, reason, objects and hashed files"),
+                             cl::sub(g_predict), cl::sub(g_check), cl::sub(cl::SubCommand::getTopLevel()),
+                             cl::cat(g_category));
+cl::opt<bool> g_explain("explain",
+                        cl::desc("Per module: its objects, every file hashed (in order, with its byte count after "
+                                 "filtering) and every dependency not hashed, with the reason"),
+                        cl::sub(g_predict), cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+cl::opt<std::string> g_predict_dump("dump-hash-input",
+                                    cl::desc("Write every byte fed to MD4 to FILE (modules one after another)"),
+                                    cl::value_desc("FILE"), cl::sub(g_predict), cl::sub(cl::SubCommand::getTopLevel()),
+                                    cl::cat(g_category));
+cl::opt<std::string> g_in_tree("in-tree",
+                               cl::desc("Predict the kernel's own (in-tree) build of the directory, whose path in the "
+                                        "kernel source tree is PATH (e.g. net/bluetooth), instead of an M= build"),
+                               cl::value_desc("PATH"), cl::sub(g_predict), cl::sub(g_check),
+                               cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+cl::opt<std::string> g_work_dir("work-dir",
+                                cl::desc("Build the copy under DIR (default: a new directory under $TMPDIR)"),
+                                cl::value_desc("DIR"), cl::sub(g_verify), cl::cat(g_category));
+cl::opt<bool> g_keep("keep", cl::desc("Keep the build even when every srcversion is equal"), cl::sub(g_verify),
+                     cl::cat(g_category));
 
 cl::opt<bool> g_verbose("v", cl::desc("Log what is done to stderr"), cl::sub(cl::SubCommand::getAll()),
                         cl::cat(g_category));
@@ -89,7 +123,11 @@ EXIT STATUS
      known with certainty (plan: Kbuild cannot evaluate the directory, an object has no compile rule, the
      kernel's compiler is not on PATH, a module dkms.conf names is not built; plan --deps: an object's
      dependency list cannot be known, e.g. a header it includes is missing or generated by the build)
-  4  (plan) a step must run before Kbuild can be asked: the DKMS package's PRE_BUILD
+  4  (plan) a step must run before Kbuild can be asked: the DKMS package's PRE_BUILD (predict, check: 3)
+  1  (check, verify) some module's srcversion differs from the built module's (both printed)
+
+  check and verify print one line per module and file: <module> <equal|differs|cannot-predict|bad-input>
+  <predicted> <built> <file> ("-" for none). Their statuses rank 2 over 1 over 3 over 0.
 )");
 
 int usage_error(llvm::Error err) {
@@ -166,20 +204,65 @@ int main(int argc, char** argv) {
     command.cache_dir = cache_dir_option();
     return tool::run_deps(command);
   }
+  std::optional<bool> all_versions;
+  if (g_predict_all == "yes" || g_predict_all == "no") {
+    all_versions = g_predict_all == "yes";
+  } else if (!g_predict_all.empty()) {
+    return usage_error(make_error(ErrorCategory::usage, "--all-versions takes yes or no"));
+  }
+  auto predict_options = [&] {
+    tool::PredictOptions options;
+    options.jobs = g_jobs;
+    options.cache_dir = cache_dir_option();
+    options.all_versions = all_versions;
+    options.in_tree = g_in_tree;
+    return options;
+  };
+  if (g_check) {
+    if (g_check_args.size() < 3) {
+      return usage_error(
+          make_error(ErrorCategory::usage, "usage: srcversion-predict check <module-dir> <kernel> <ko-or-dir>..."));
+    }
+    tool::CheckCommand command;
+    command.module_dir = g_check_args[0];
+    command.kernel = g_check_args[1];
+    command.targets.assign(g_check_args.begin() + 2, g_check_args.end());
+    command.options = predict_options();
+    command.json = g_predict_json;
+    return tool::run_check(command);
+  }
+  if (g_verify) {
+    if (g_verify_args.size() != 2) {
+      return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict verify <module-dir> <kernel>"));
+    }
+    tool::VerifyCommand command;
+    command.module_dir = g_verify_args[0];
+    command.kernel = g_verify_args[1];
+    command.options = predict_options();
+    command.work_dir = g_work_dir;
+    command.keep = g_keep;
+    return tool::run_verify(command);
+  }
   if (!g_predict_args.empty() || g_predict) {
-    if (g_predict_args.size() != 2) {
-      return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict <module-dir> <kernel>"));
+    const std::size_t needed = g_all_kernels ? 1 : 2;
+    if (g_predict_args.size() < needed || (g_all_kernels && g_predict_args.size() != 1)) {
+      return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict <module-dir> <kernel>... | "
+                                                          "srcversion-predict --all-kernels <module-dir>"));
     }
     tool::PredictCommand command;
     command.module_dir = g_predict_args[0];
-    command.kernel = g_predict_args[1];
-    command.jobs = g_jobs;
-    command.cache_dir = cache_dir_option();
-    if (g_predict_all == "yes" || g_predict_all == "no") {
-      command.all_versions = g_predict_all == "yes";
-    } else if (!g_predict_all.empty()) {
-      return usage_error(make_error(ErrorCategory::usage, "--all-versions takes yes or no"));
+    command.kernels.assign(g_predict_args.begin() + 1, g_predict_args.end());
+    if (g_all_kernels) {
+      command.kernels = tool::installed_kernels();
+      if (command.kernels.empty()) {
+        return usage_error(make_error(ErrorCategory::input, "--all-kernels: no kernel has a build directory under "
+                                                            "/lib/modules (install a linux-headers package)"));
+      }
     }
+    command.options = predict_options();
+    command.json = g_predict_json;
+    command.explain = g_explain;
+    command.dump_hash_input = g_predict_dump;
     return tool::run_predict(command);
   }
   cl::PrintHelpMessage();

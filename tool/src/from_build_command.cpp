@@ -1,6 +1,7 @@
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/log.hpp>
+#include <srcver/tool/report.hpp>
 
 #include <fmt/core.h>
 #include <llvm/Support/JSON.h>
@@ -26,21 +27,11 @@ const char* status_name(Status status) {
 }
 
 llvm::json::Value module_json(const BuiltModule& module) {
-  const auto& r = module.result;
-  llvm::json::Array objects;
-  for (const auto& o : r.objects)
-    objects.push_back(o);
-  llvm::json::Array hashed;
-  for (const auto& h : r.hashed) {
-    hashed.push_back(llvm::json::Object{{"object", h.object},
-                                        {"path", h.path},
-                                        {"role", h.role == sumversion::CmdFileWalk::Role::source ? "source" : "dep"},
-                                        {"hashed_bytes", static_cast<int64_t>(h.hashed_bytes)}});
-  }
   llvm::json::Object out{
-      {"module", module.module}, {"module_file", module.module_file}, {"status", status_name(module.status)},
-      {"mod_file", r.mod_file},  {"objects", std::move(objects)},     {"hashed_files", std::move(hashed)}};
-  out["srcversion"] = module.status == Status::ok ? llvm::json::Value(r.srcversion) : llvm::json::Value(nullptr);
+      {"module", module.module}, {"module_file", module.module_file}, {"status", status_name(module.status)}};
+  add_result_json(out, module.result);
+  out["srcversion"] =
+      module.status == Status::ok ? llvm::json::Value(module.result.srcversion) : llvm::json::Value(nullptr);
   if (module.status != Status::ok) out["reason"] = module.reason;
   return out;
 }

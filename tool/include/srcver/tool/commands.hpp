@@ -4,11 +4,13 @@
 
 #include <srcver/kbuild_shim/plan.hpp>
 #include <srcver/tool/build_tree.hpp>
+#include <srcver/tool/predict.hpp>
 
 #include <llvm/Support/Error.h>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace srcver::tool {
 
@@ -58,14 +60,37 @@ int run_deps(const DepsCommand& command);
 
 struct PredictCommand {
   std::string module_dir;
-  std::string kernel;    // release or build directory
-  std::string cache_dir; // "" = no cache
-  unsigned jobs = 0;
-  std::optional<bool> all_versions; // whether modpost runs with -a; default: the kernel's CONFIG_MODULE_SRCVERSION_ALL
+  std::vector<std::string> kernels; // releases or build directories
+  PredictOptions options;
+  bool json = false;
+  bool explain = false;        // per module: objects, hashed files with their byte counts, what was not hashed, why
+  std::string dump_hash_input; // file to write every byte fed to MD4 to ("" = none)
 };
 
-// `srcversion-predict <module-dir> <kernel>`: each module's srcversion as a real build would give it.
+// `srcversion-predict <module-dir> <kernel>...`: each module's srcversion as a real build would give it.
 int run_predict(const PredictCommand& command);
+
+struct CheckCommand {
+  std::string module_dir;
+  std::string kernel;
+  std::vector<std::string> targets; // built modules (.ko, .ko.xz, .ko.zst, .ko.gz) or directories to search
+  PredictOptions options;
+  bool json = false;
+};
+
+// `check`: the prediction against built or installed modules. 0 all equal, 1 some differ, 3 cannot predict, 2 input.
+int run_check(const CheckCommand& command);
+
+struct VerifyCommand {
+  std::string module_dir;
+  std::string kernel;
+  PredictOptions options;
+  std::string work_dir; // where the copy is built ("" = a new directory under $TMPDIR)
+  bool keep = false;    // keep the build even when everything is equal
+};
+
+// `verify`: builds a copy of the directory with real Kbuild (CONFIG_MODULE_SRCVERSION_ALL=y) and compares.
+int run_verify(const VerifyCommand& command);
 
 // A module directory planned for a kernel (plan and predict): the kernel, its profile, the plan.
 struct PlannedDirectory {

@@ -1,0 +1,55 @@
+#pragma once
+// The prediction itself, shared by `predict`, `check` and `verify`: plan (kbuild-shim) -> each object's deps_ list
+// (the front end) -> the files modpost reads, written in memory -> the sumversion port.
+
+#include <srcver/sumversion/srcversion.hpp>
+
+#include <llvm/Support/Error.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace srcver::tool {
+
+struct PredictOptions {
+  std::string cache_dir;            // "" = no cache
+  unsigned jobs = 0;                // scanning threads, 0 = the number of cores
+  std::optional<bool> all_versions; // whether modpost runs with -a; default: the kernel's CONFIG_MODULE_SRCVERSION_ALL
+  // The directory's place in a kernel source tree ("net/bluetooth"): predict the kernel's own (in-tree) build of it
+  // instead of an M= build. modpost then names objects from the tree's top, which changes which headers pass its
+  // same-directory test (spec section 7). "" = an M= build.
+  std::string in_tree;
+  bool keep_hash_input = false; // fill each module's result.hash_input
+};
+
+struct PredictedModule {
+  enum class Status {
+    ok,             // srcversion predicted; modpost writes it
+    no_version,     // predicted, but modpost writes none: no MODULE_VERSION and no -a (result still holds the hash)
+    no_srcversion,  // modpost's rules give none (result.reason)
+    cannot_predict, // the answer cannot be known with certainty (reason)
+  };
+  std::string path; // relative to the module directory, no .ko
+  Status status = Status::ok;
+  std::string reason;                  // why not ok
+  bool has_version = false;            // MODULE_VERSION / MODULE_INFO(version, ...) seen (only known without -a)
+  sumversion::SrcversionResult result; // the computation (empty when cannot_predict)
+};
+
+struct Prediction {
+  std::string release;   // the kernel's release
+  std::string build_dir; // its build directory
+  bool all_versions = false;
+  std::vector<PredictedModule> modules; // modules.order order
+};
+
+// Predicts every module of `module_dir` for `kernel` (a release or a build directory). Errors: the directory cannot
+// be planned (input, cannot_predict, needs_build_step), an unsupported kernel (cannot_predict).
+llvm::Expected<Prediction> predict_directory(const std::string& module_dir, const std::string& kernel,
+                                             const PredictOptions& options);
+
+// The releases of every kernel with a build directory under /lib/modules (`--all-kernels`), in version order.
+std::vector<std::string> installed_kernels();
+
+} // namespace srcver::tool

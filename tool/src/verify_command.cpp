@@ -1,0 +1,158 @@
+// `srcversion-predict verify <module-dir> <kernel>`: the prediction against a real build of a copy of the directory.
+// The copy is predicted at the very path the real build then runs in (kbuild-build.sh, the project's one way to run
+// a real build: make M=, or Debian's real `dkms build` for a DKMS source, with CONFIG_MODULE_SRCVERSION_ALL=y), then
+// each module's srcversion is compared with the built module's. On a difference the build is kept and both sides are
+// shown in the --explain view: the prediction's and the one modpost's own inputs in the build give (from-build).
+#include <srcver/kbuild_shim/dkms.hpp>
+#include <srcver/kbuild_shim/plan.hpp>
+#include <srcver/kbuild_shim/process.hpp>
+#include <srcver/sumversion/error.hpp>
+#include <srcver/tool/build_tree.hpp>
+#include <srcver/tool/commands.hpp>
+#include <srcver/tool/modinfo.hpp>
+#include <srcver/tool/module_file.hpp>
+#include <srcver/tool/predict.hpp>
+#include <srcver/tool/report.hpp>
+
+#include <fmt/core.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
+namespace srcver::tool {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Progress lines on stderr, only when it is a terminal (a CI log gets the results alone).
+void progress(const std::string& what) {
+  static const bool tty = isatty(STDERR_FILENO) != 0;
+  if (tty) fmt::print(stderr, "srcversion-predict: verify: {}\n", what);
+}
+
+// kbuild-build.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
+std::string kbuild_build_script() { return fs::path(dkms_conf_script()).replace_filename("kbuild-build.sh").string(); }
+
+int fail(ErrorCategory category, const std::string& message) { return report_error(make_error(category, message)); }
+
+} // namespace
+
+int run_verify(const VerifyCommand& command) {
+  std::error_code ec;
+  const std::string source = fs::canonical(command.module_dir, ec).string();
+  if (ec || !fs::is_directory(source)) return fail(ErrorCategory::input, command.module_dir + ": not a directory");
+  auto kernel = kbuild_shim::resolve_kernel(command.kernel);
+  if (!kernel) return report_error(kernel.takeError());
+  const std::string script = kbuild_build_script();
+  if (!fs::exists(script)) return fail(ErrorCategory::input, "kbuild-build.sh not found (looked for " + script + ")");
+
+  std::string work = command.work_dir;
+  if (work.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/srcversion-verify.XXXXXX";
+    if (!mkdtemp(pattern.data())) return fail(ErrorCategory::io, "cannot create a directory in " + pattern);
+    work = pattern;
+  } else {
+    fs::create_directories(work, ec);
+    work = fs::canonical(work, ec).string();
+  }
+  const std::string out = work + "/build";
+  const bool dkms = kbuild_shim::is_dkms_source(source);
+  const auto env = kbuild_shim::current_environment();
+  std::vector<std::string> args{script};
+  if (dkms) args.push_back("--dkms");
+  args.insert(args.end(), {kernel->release, source, out});
+
+  // Where the real build will run: predicted there, before anything is built.
+  std::vector<std::string> where = args;
+  where.insert(where.begin() + 1, "--print-build-dir");
+  auto located = kbuild_shim::run_process(where, env, work);
+  if (!located) return report_error(located.takeError());
+  if (located->exit_status != 0) return fail(ErrorCategory::input, "kbuild-build.sh: " + located->err);
+  std::string build_dir = located->out;
+  while (!build_dir.empty() && build_dir.back() == '\n')
+    build_dir.pop_back();
+  progress("copying " + source + " to " + build_dir);
+  fs::create_directories(fs::path(build_dir).parent_path(), ec);
+  if (auto err = kbuild_shim::copy_sources(source, build_dir)) return report_error(std::move(err));
+
+  progress("predicting");
+  PredictOptions options = command.options;
+  options.all_versions = true; // the build passes CONFIG_MODULE_SRCVERSION_ALL=y
+  auto prediction = predict_directory(build_dir, kernel->release, options);
+  if (!prediction) {
+    const ErrorReport error = take_error(prediction.takeError());
+    fmt::print(stderr, "srcversion-predict: {}\n", error.message);
+    return error.category == ErrorCategory::cannot_predict || error.category == ErrorCategory::needs_build_step
+               ? exit_cannot_predict
+               : exit_usage;
+  }
+
+  progress("building with real Kbuild (" + std::string(dkms ? "dkms build" : "make M=") + ") in " + out);
+  auto built = kbuild_shim::run_process(args, env, work);
+  if (!built) return report_error(built.takeError());
+  if (built->exit_status != 0) {
+    fmt::print(stderr, "{}", built->err);
+    fmt::print(stderr, "srcversion-predict: verify: the real build failed; kept in {}\n", work);
+    return exit_usage;
+  }
+
+  progress("comparing");
+  int status = exit_ok;
+  bool differs = false;
+  std::optional<FromBuildReport> real; // modpost's own inputs, read only on a difference
+  for (const auto& module : prediction->modules) {
+    const std::string file = find_module_file(build_dir + "/" + module.path);
+    std::string built_sv = "-";
+    if (!file.empty()) {
+      auto info = read_modinfo(file);
+      if (!info) return report_error(info.takeError());
+      built_sv = modinfo_value(*info, "srcversion");
+      if (built_sv.empty()) built_sv = "-";
+    }
+    std::string verdict = "equal";
+    const std::string predicted = module.status == PredictedModule::Status::ok ? module.result.srcversion : "-";
+    if (module.status == PredictedModule::Status::cannot_predict) {
+      verdict = "cannot-predict";
+      if (status == exit_ok) status = exit_cannot_predict;
+    } else if (predicted != built_sv) {
+      verdict = "differs";
+      differs = true;
+      status = exit_differs;
+    }
+    llvm::outs() << module.path << ' ' << verdict << ' ' << predicted << ' ' << built_sv << ' '
+                 << (file.empty() ? "-" : file) << '\n';
+    if (!module.reason.empty()) fmt::print(stderr, "srcversion-predict: {}: {}\n", module.path, module.reason);
+    if (verdict != "differs") continue;
+    llvm::outs() << "  predicted:\n";
+    print_explain(llvm::outs(), module.result);
+    if (!real) {
+      FromBuildOptions from_build;
+      from_build.kernel = kernel->build_dir;
+      from_build.all_versions = true;
+      auto report = compute_from_build(build_dir, from_build);
+      if (!report) {
+        llvm::outs() << "  real build: cannot read: " << take_error(report.takeError()).message << "\n";
+        continue;
+      }
+      real = std::move(*report);
+    }
+    for (const auto& m : real->modules) {
+      if (m.module != module.path) continue;
+      llvm::outs() << "  real build (modpost's inputs in " << build_dir << "):\n";
+      print_explain(llvm::outs(), m.result);
+    }
+  }
+  llvm::outs().flush();
+  if (differs || command.keep) {
+    fmt::print(stderr, "srcversion-predict: verify: the build is kept in {}\n", work);
+  } else {
+    fs::remove_all(work, ec);
+  }
+  return status;
+}
+
+} // namespace srcver::tool
