@@ -2,6 +2,10 @@
 
 #include <llvm/Support/Format.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 namespace srcver::tool {
 
 namespace {
@@ -46,10 +50,21 @@ void print_explain(llvm::raw_ostream& os, const sumversion::SrcversionResult& re
     os << llvm::format("    %10zu  ", h.hashed_bytes) << h.path << "  (" << role_name(h.role) << " of " << h.object
        << ")\n";
   }
-  if (!result.skipped.empty()) {
-    os << "  not hashed (" << result.skipped.size() << "):\n";
-    for (const auto& s : result.skipped)
-      os << "    " << s.path << "  (" << s.object << ": " << s.reason << ")\n";
+  // Not hashed: grouped by object and reason, in the order first seen; a reason's paths under it (fixdep's
+  // `$(wildcard ...)` lines are only counted: they name no file).
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups; // "<object>: <reason>" -> paths
+  for (const auto& s : result.skipped) {
+    const std::string key = s.object + ": " + s.reason;
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {key, {}});
+    it->second.push_back(s.path);
+  }
+  if (!groups.empty()) os << "  not hashed (" << result.skipped.size() << "):\n";
+  for (const auto& [key, paths] : groups) {
+    os << "    " << key << " (" << paths.size() << ")\n";
+    if (paths.front() == "$(wildcard") continue;
+    for (const auto& p : paths)
+      os << "      " << p << "\n";
   }
   if (result.outcome != sumversion::SrcversionResult::Outcome::ok) os << "  " << result.reason << "\n";
 }

@@ -15,6 +15,8 @@
 #include <srcver/tool/report.hpp>
 
 #include <fmt/core.h>
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <cstdlib>
@@ -82,6 +84,17 @@ int run_verify(const VerifyCommand& command) {
   progress("predicting");
   PredictOptions options = command.options;
   options.all_versions = true; // the build passes CONFIG_MODULE_SRCVERSION_ALL=y
+  // ... unless the directory's kbuild-make-args (kbuild-build.sh's per-directory make arguments, used by the
+  // project's torture cases) switches it off again: on make's command line the last assignment wins.
+  if (auto case_args = llvm::MemoryBuffer::getFile(source + "/kbuild-make-args", /*IsText=*/true)) {
+    llvm::SmallVector<llvm::StringRef> lines;
+    (*case_args)->getBuffer().split(lines, '\n');
+    for (auto line : lines) {
+      if (line.trim().starts_with("CONFIG_MODULE_SRCVERSION_ALL=")) {
+        options.all_versions = line.trim() == "CONFIG_MODULE_SRCVERSION_ALL=y";
+      }
+    }
+  }
   auto prediction = predict_directory(build_dir, kernel->release, options);
   if (!prediction) {
     const ErrorReport error = take_error(prediction.takeError());
@@ -132,7 +145,7 @@ int run_verify(const VerifyCommand& command) {
     if (!real) {
       FromBuildOptions from_build;
       from_build.kernel = kernel->build_dir;
-      from_build.all_versions = true;
+      from_build.all_versions = options.all_versions;
       auto report = compute_from_build(build_dir, from_build);
       if (!report) {
         llvm::outs() << "  real build: cannot read: " << take_error(report.takeError()).message << "\n";
