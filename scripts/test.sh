@@ -12,6 +12,7 @@ scripts/build.sh
 scripts/kbuild7-on-bookworm.sh >/dev/null
 scripts/fetch-corpus.sh >/dev/null
 scripts/fetch-linux-source.sh >/dev/null
+scripts/fetch-linux-image.sh >/dev/null
 
 cd build
 ctest --output-on-failure -j"${SRCVER_TEST_JOBS:-2}" "$@"
