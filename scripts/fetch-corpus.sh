@@ -24,6 +24,21 @@ PINNED=(
   "lime-forensics-dkms=1.9.1-5                   6.1,6.12"
   "openvpn-dco-dkms=0.0+git20231103-1~deb12u1    6.1"
   "ddcci-dkms=0.4.2-4                            6.1"
+  "vpoll-dkms=0.1-3                              6.1"
+  "tp-smapi-dkms=0.43-3                          6.1"
+  "nat-rtsp-dkms=0.7+5.3-0.2                     6.1"
+  "v4l2loopback-dkms=0.12.7-2                    6.1"
+  "dm-writeboost-dkms=2.2.17-0.2~deb12u1         6.1"
+  "rapiddisk-dkms=9.0.0-1+deb12u1                6.1"
+  "langford-dkms=0.0.20130228-6.3                6.1"
+  "xtrx-dkms=0.0.1+git20190320.5ae3a3e-3.2       6.1"
+  "adv-17v35x-dkms=5.0.7.0-1                     6.1"
+  "evdi-dkms=1.12.0+dfsg-0.3                     6.1"
+  "digimend-dkms=11-2                            6.1"
+  "apfs-dkms=0.3.0-1                             6.1"
+  "jool-dkms=4.1.9-1                             6.1"
+  "falcosecurity-scap-dkms=0.1.1dev+git20220316.e5c53d64-5.1   6.1"
+  "gost-crypto-dkms=0.3.4-4                      6.1"   # its Kbuild reads $(PWD): the real build's, not the tool's
   "iptables-netflow-dkms=2.6-4+deb12u1           none"   # PRE_BUILD runs ./configure: plan must stop (exit 4)
 )
 

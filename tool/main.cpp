@@ -104,6 +104,11 @@ cl::opt<std::string> g_in_tree("in-tree",
                                         "kernel source tree is PATH (e.g. net/bluetooth), instead of an M= build"),
                                cl::value_desc("PATH"), cl::sub(g_predict), cl::sub(g_check),
                                cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+cl::opt<bool> g_no_prediction_cache("no-prediction-cache",
+                                    cl::desc("Predict afresh even when the directory, the kernel and every input are "
+                                             "unchanged since a cached prediction"),
+                                    cl::sub(g_predict), cl::sub(g_check), cl::sub(cl::SubCommand::getTopLevel()),
+                                    cl::cat(g_category));
 cl::opt<std::string> g_work_dir("work-dir",
                                 cl::desc("Build the copy under DIR (default: a new directory under $TMPDIR)"),
                                 cl::value_desc("DIR"), cl::sub(g_verify), cl::cat(g_category));
@@ -216,6 +221,7 @@ int main(int argc, char** argv) {
     options.cache_dir = cache_dir_option();
     options.all_versions = all_versions;
     options.in_tree = g_in_tree;
+    options.prediction_cache = !g_no_prediction_cache;
     return options;
   };
   if (g_check) {

@@ -215,6 +215,7 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
     for (const auto& e : km.env) {
       if (!is_foreign_state(e)) options.extra_env.push_back(e);
     }
+    options.pwd = km.cwd;
     auto sub = plan_module_dir(m.string(), profile, options);
     if (!sub) return sub.takeError();
     const fs::path rel = fs::canonical(m, ec).lexically_relative(fs::canonical(work, ec));

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 namespace srcver::kbuild_shim {
 namespace {
 
-constexpr int k_profile_format = 1;
+constexpr int k_profile_format = 2; // 2: PWD and OLDPWD are not part of a profile
 
 // Environment variables that change what the top-level Makefile decides (compiler, flags, architecture).
 constexpr const char* k_relevant_env[] = {"PATH",
@@ -173,8 +173,11 @@ llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const std::vect
   KernelProfile p;
   p.kernel = kernel;
   const std::string probe_path = probe.string();
-  for (auto& e : split_nul(slurp(out.string() + ".env")))
+  // PWD and OLDPWD are the capturing caller's: a plan sets the real build's own.
+  for (auto& e : split_nul(slurp(out.string() + ".env"))) {
+    if (e.rfind("PWD=", 0) == 0 || e.rfind("OLDPWD=", 0) == 0) continue;
     p.env.push_back(replace_all(e, probe_path, k_module_dir_placeholder));
+  }
   for (auto& a : split_nul(slurp(out.string() + ".argv")))
     p.argv.push_back(replace_all(a, probe_path, k_module_dir_placeholder));
   std::string cwd = slurp(out.string() + ".cwd");
@@ -209,6 +212,10 @@ std::string replace_all(std::string text, const std::string& from, const std::st
     pos += to.size();
   }
   return text;
+}
+
+std::string kernel_profile_key(const KernelBuild& kernel, const std::vector<std::string>& caller_env) {
+  return cache_key(kernel, caller_env);
 }
 
 llvm::Expected<ProfileLoad> load_kernel_profile(const KernelBuild& kernel, const ProfileOptions& options) {

@@ -116,9 +116,14 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
   if (llvm::Error err = copy_sources(module_dir.string(), work.string())) return err;
   const std::string work_str = work.string();
 
+  // PWD is not the profile's (that of whoever captured it) but the real build's caller's directory.
   std::vector<std::string> env;
-  for (const auto& e : profile.env)
+  for (const auto& e : profile.env) {
+    if (e.rfind("PWD=", 0) == 0 || e.rfind("OLDPWD=", 0) == 0) continue;
     env.push_back(replace_all(e, k_module_dir_placeholder, work_str));
+  }
+  const bool pwd_is_module_dir = options.pwd.empty() || fs::equivalent(options.pwd, module_dir, ec);
+  env.push_back("PWD=" + (pwd_is_module_dir ? work_str : options.pwd));
   std::vector<std::string> argv;
   for (const auto& a : profile.argv)
     argv.push_back(replace_all(a, k_module_dir_placeholder, work_str));

@@ -3,15 +3,18 @@
 // fixdep write them), and the port of modpost's sumversion reads those and the sources on disk.
 #include <srcver/frontend/plan_deps.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
+#include <srcver/kbuild_shim/process.hpp>
 #include <srcver/sumversion/cmd_file.hpp>
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/log.hpp>
 #include <srcver/tool/predict.hpp>
+#include <srcver/tool/prediction_cache.hpp>
 
 #include <llvm/Support/BuryPointer.h>
 #include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Program.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -126,8 +129,62 @@ std::vector<std::string> installed_kernels() {
   return releases;
 }
 
+namespace {
+
+// The files and directories a prediction read outside the module directory, as absolute paths: each object's source
+// and dependencies, the include directories and -include/-imacros files of its command, its compiler, the kernel's
+// fixdep.
+std::vector<std::string> prediction_inputs(const kbuild_shim::Plan& plan, const kbuild_shim::KernelBuild& kernel,
+                                           const std::vector<std::string>& env,
+                                           const std::vector<std::vector<frontend::ObjectDeps>>& deps) {
+  std::vector<std::string> inputs{kernel.build_dir + "/scripts/basic/fixdep"};
+  auto add = [&](const std::string& path) {
+    if (!path.empty()) inputs.push_back(path[0] == '/' ? path : plan.make_dir + "/" + path);
+  };
+  std::string path_var = kbuild_shim::env_value(env, "PATH");
+  for (std::size_t mi = 0; mi < plan.modules.size(); ++mi) {
+    const auto& m = plan.modules[mi];
+    for (std::size_t oi = 0; oi < m.objects.size(); ++oi) {
+      const auto& o = m.objects[oi];
+      add(o.source);
+      for (const auto& d : deps[mi][oi].deps)
+        add(d);
+      const auto& words = o.command;
+      if (!words.empty()) {
+        llvm::SmallVector<llvm::StringRef> dirs;
+        llvm::StringRef(path_var).split(dirs, ':');
+        if (auto cc = llvm::sys::findProgramByName(words[0], dirs)) inputs.push_back(*cc);
+      }
+      for (std::size_t i = 1; i < words.size(); ++i) {
+        for (const char* flag : {"-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros"}) {
+          const std::string f(flag);
+          if (words[i] == f && i + 1 < words.size()) {
+            add(words[i + 1]);
+          } else if (words[i].size() > f.size() && words[i].compare(0, f.size(), f) == 0 && f == "-I") {
+            add(words[i].substr(2));
+          }
+        }
+      }
+    }
+  }
+  return inputs;
+}
+
+} // namespace
+
 llvm::Expected<Prediction> predict_directory(const std::string& module_dir, const std::string& kernel_arg,
                                              const PredictOptions& options) {
+  std::optional<PredictionCache> cache;
+  if (options.prediction_cache && !options.cache_dir.empty() && !options.keep_hash_input) {
+    auto kernel = kbuild_shim::resolve_kernel(kernel_arg);
+    if (!kernel) return kernel.takeError();
+    std::error_code ec;
+    const std::string dir = std::filesystem::canonical(module_dir, ec).string();
+    if (!ec) {
+      cache.emplace(options.cache_dir, dir, *kernel, options);
+      if (auto hit = cache->load()) return std::move(*hit);
+    }
+  }
   auto planned = plan_directory(module_dir, kernel_arg, options.cache_dir);
   if (!planned) return planned.takeError();
   const auto& kernel = planned->kernel;
@@ -208,6 +265,9 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
                    "(CONFIG_MODULE_SRCVERSION_ALL is not set)";
     }
   }
+  const bool certain = std::none_of(prediction.modules.begin(), prediction.modules.end(),
+                                    [](const auto& m) { return m.status == PredictedModule::Status::cannot_predict; });
+  if (cache && certain) cache->store(prediction, prediction_inputs(plan, kernel, planned->profile.env, *deps));
   return prediction;
 }
 

@@ -71,6 +71,8 @@ int run_predict(const PredictCommand& command) {
   }
   PredictOptions options = command.options;
   options.keep_hash_input = !command.dump_hash_input.empty();
+  // The cache holds neither hash input nor the dependencies that were not hashed.
+  options.prediction_cache = options.prediction_cache && !command.json && !command.explain && !options.keep_hash_input;
   for (const auto& kernel : command.kernels) {
     const std::string prefix = several ? kernel + " " : "";
     auto prediction = predict_directory(command.module_dir, kernel, options);

@@ -83,7 +83,8 @@ int run_verify(const VerifyCommand& command) {
 
   progress("predicting");
   PredictOptions options = command.options;
-  options.all_versions = true; // the build passes CONFIG_MODULE_SRCVERSION_ALL=y
+  options.prediction_cache = false; // verify checks a fresh prediction
+  options.all_versions = true;      // the build passes CONFIG_MODULE_SRCVERSION_ALL=y
   // ... unless the directory's kbuild-make-args (kbuild-build.sh's per-directory make arguments, used by the
   // project's torture cases) switches it off again: on make's command line the last assignment wins.
   if (auto case_args = llvm::MemoryBuffer::getFile(source + "/kbuild-make-args", /*IsText=*/true)) {

@@ -38,6 +38,10 @@ struct ProfileLoad {
 // the flags would be wrong).
 llvm::Expected<ProfileLoad> load_kernel_profile(const KernelBuild& kernel, const ProfileOptions& options);
 
+// The identity of a kernel's profile (its cache key): the build directory's files that decide Kbuild's behaviour and
+// the caller's compiler-related environment. Another cache (predictions) builds on it.
+std::string kernel_profile_key(const KernelBuild& kernel, const std::vector<std::string>& caller_env);
+
 // `text` with every occurrence of `from` replaced by `to`.
 std::string replace_all(std::string text, const std::string& from, const std::string& to);
 

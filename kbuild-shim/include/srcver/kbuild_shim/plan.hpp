@@ -38,6 +38,9 @@ struct Plan {
 struct PlanOptions {
   std::vector<std::string> make_args; // extra make command-line arguments (VAR=value), as a MAKE line gives them
   std::vector<std::string> extra_env; // NAME=value set in make's environment (what DKMS exports, for example)
+  // The PWD the real make inherits: the directory its caller ran it from ("" = the module directory, as when
+  // `make -C <kernel> M=$PWD` runs there or DKMS runs its MAKE in the build directory). Makefiles read $(PWD).
+  std::string pwd;
 };
 
 // A modules.order entry without its suffix: ".ko" (up to 6.2) or ".o" (from 6.3), as modpost names the module.

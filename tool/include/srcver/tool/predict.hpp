@@ -21,6 +21,9 @@ struct PredictOptions {
   // same-directory test (spec section 7). "" = an M= build.
   std::string in_tree;
   bool keep_hash_input = false; // fill each module's result.hash_input
+  // Answer from the prediction cache when nothing changed (prediction_cache.hpp), and store there. Its entries hold no
+  // hash input and no list of the dependencies that were not hashed: callers that show those do not use it.
+  bool prediction_cache = false;
 };
 
 struct PredictedModule {
