@@ -1,6 +1,7 @@
 #!/bin/bash
 # End-to-end test of the product's commands as users call them, on one kernel, against real builds:
-#   predict  several kernels (lines prefixed by the release), --json, --dump-hash-input, a bad kernel (exit 2);
+#   predict  several kernels (lines prefixed by the release), --json, --dump-hash-input, a bad kernel (exit 2), the
+#            prediction cache (an unchanged directory answered from it, a changed header or a new file not);
 #   check    a real build's plain .ko (exit 0), the same module compressed by the real xz, zstd and gzip tools, file by
 #            file and as a directory searched (exit 0), sources changed after the build (exit 1, "differs"), a module
 #            whose prediction needs a generated header (exit 3), missing or non-module files (exit 2), a module
@@ -17,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 fail() { echo "predict-check-verify: FAIL: $*" >&2; exit 1; }
 
-[ $# -eq 2 ] || { sed -n '14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
+[ $# -eq 2 ] || { sed -n '13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
 bin=$1 rel=$2
 [ -x "$bin" ] || fail "binary '$bin' not found"
 [ -e "/lib/modules/$rel/build/Makefile" ] || fail "kernel $rel is not installed"
@@ -67,6 +68,30 @@ size = os.path.getsize(sys.argv[2])
 assert size == total, f"dump holds {size} bytes, the hashed files {total}"
 assert doc["exit_status"] == 0
 PY
+
+# ---- the prediction cache: an unchanged directory is answered from it; any change is seen
+pc=$work/src/cached/hello
+mkdir -p "$(dirname "$pc")" && cp -a "$hello" "$pc"
+sleep 2.1 # an entry is written only when every input is older than 2 s (ctime included)
+cache=$work/cache
+expect 0 "predict (filling the prediction cache)" "$bin" --cache-dir "$cache" "$pc" "$rel" --all-versions=yes -v
+[ "$(cat "$work/out")" = "hello $sv" ] || fail "prediction of a copy: '$(cat "$work/out")'"
+ls "$cache"/predictions/*.txt >/dev/null 2>&1 || fail "no prediction was cached"
+expect 0 "predict (from the prediction cache)" "$bin" --cache-dir "$cache" "$pc" "$rel" --all-versions=yes -v
+grep -q "prediction from the cache" "$work/err" || fail "an unchanged directory was not answered from the cache"
+[ "$(cat "$work/out")" = "hello $sv" ] || fail "cached prediction: '$(cat "$work/out")'"
+echo "int srcv_cache_test;" >> "$pc/hello.h"
+expect 0 "predict after a header changed" "$bin" --cache-dir "$cache" "$pc" "$rel" --all-versions=yes -v
+! grep -q "prediction from the cache" "$work/err" || fail "a changed header was answered from the cache"
+changed_sv=$(cut -d' ' -f2 "$work/out")
+expect 0 "predict without the cache" "$bin" --no-prediction-cache "$pc" "$rel" --all-versions=yes
+[ "$(cat "$work/out")" = "hello $changed_sv" ] && [ "$changed_sv" != "$sv" ] ||
+  fail "after the change: '$changed_sv', afresh: '$(cat "$work/out")', before: $sv"
+sleep 2.1
+"$bin" --cache-dir "$cache" "$pc" "$rel" --all-versions=yes >/dev/null 2>&1
+touch "$pc/new-file.h"
+expect 0 "predict after a file was added" "$bin" --cache-dir "$cache" "$pc" "$rel" --all-versions=yes -v
+! grep -q "prediction from the cache" "$work/err" || fail "a directory with a new file was answered from the cache"
 
 # ---- check: a real build of the same sources
 "$root/scripts/kbuild-build.sh" "$rel" "$hello" "$work/built" || fail "the real build of examples/hello failed"
