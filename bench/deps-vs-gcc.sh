@@ -59,67 +59,20 @@ for k in /lib/modules/*/build/Makefile; do
 done
 [ ${#groups[@]} -gt 0 ] || { echo "deps-vs-gcc: no kernel build directory under /lib/modules" >&2; exit 1; }
 
-BIN=$bin WORK=$work RUNS=${BENCH_RUNS:-3} python3 - "${groups[@]}" <<'PY'
-import concurrent.futures, json, os, statistics, subprocess, sys, time
+PYTHONPATH=$root/bench BIN=$bin WORK=$work RUNS=${BENCH_RUNS:-3} python3 - "${groups[@]}" <<'PY'
+import concurrent.futures, json, os, statistics, subprocess, sys
+from units import env_with, plan_units as plan_dirs, gcc_e as gcc_e_in, clang_args, timed, run_ok as run_checked
 
 BIN, WORK, RUNS = os.environ['BIN'], os.environ['WORK'], int(os.environ['RUNS'])
-CLEAN = {k: v for k, v in os.environ.items()
-         if k not in ('MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'KBUILD_EXTMOD', 'ARCH', 'CROSS_COMPILE', 'CC', 'LLVM')}
-CLEAN['LC_ALL'] = 'C'
-
-def env_with(path):
-    e = dict(CLEAN); e['PATH'] = path; return e
 
 def plan_units(rel, path, dirs):
-    units = []
-    for d in dirs:
-        r = subprocess.run([BIN, 'plan', d, rel, '--json'], capture_output=True, text=True, env=env_with(path))
-        if r.returncode != 0:
-            continue  # a directory that does not plan on this kernel (e.g. builds only on some) is left out
-        plan = json.loads(r.stdout)
-        for m in plan['modules']:
-            for o in m['objects']:
-                units.append({'directory': plan['make_dir'], 'arguments': o['command'], 'file': o['source']})
-    return units
+    return plan_dirs(BIN, rel, env_with(path), dirs)
 
 def gcc_e(unit, n):
-    args, out, i = [], [], 0
-    a = unit['arguments']
-    while i < len(a):
-        w = a[i]
-        if w == '-c':
-            args.append('-E')
-        elif w == '-o':
-            args += ['-o', '/dev/null']; i += 1
-        elif w.startswith('-Wp,-MMD,') or w.startswith('-Wp,-MD,'):
-            args.append('-Wp,-MMD,%s/gcc-%d.d' % (WORK, n))
-        else:
-            args.append(w)
-        i += 1
-    return args
-
-PP_SEPARATE = ('-I', '-iquote', '-isystem', '-idirafter', '-D', '-U', '-include', '-imacros')
-def clang_args(unit):
-    a, out, i = unit['arguments'], ['clang-19'], 1
-    src = unit['file']
-    out += ['-x', 'assembler-with-cpp' if src.endswith('.S') else 'c']
-    while i < len(a):
-        w = a[i]
-        if w in PP_SEPARATE:
-            out += [w, a[i + 1]]; i += 2; continue
-        if w == '-nostdinc' or w.startswith('-std=') or (w[:2] in ('-I', '-D', '-U') and len(w) > 2):
-            out.append(w)
-        i += 1
-    return out + ['-c', src, '-o', '/dev/null']
-
-def timed(fn):
-    t = time.perf_counter(); fn(); return (time.perf_counter() - t) * 1000
+    return gcc_e_in(unit, n, WORK)
 
 def run_ok(cmd, env, cwd=None):
-    r = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                       errors='replace')
-    if r.returncode != 0:
-        raise SystemExit('deps-vs-gcc: failed (%d): %s\n%s' % (r.returncode, ' '.join(cmd[:6]), r.stderr[-2000:]))
+    run_checked(cmd, env, cwd, 'deps-vs-gcc')
 
 rows = []
 for spec in sys.argv[1:]:

@@ -216,6 +216,7 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
       if (!is_foreign_state(e)) options.extra_env.push_back(e);
     }
     options.pwd = km.cwd;
+    options.already_a_copy = true; // m lies in `work`, this plan's copy of the package
     auto sub = plan_module_dir(m.string(), profile, options);
     if (!sub) return sub.takeError();
     const fs::path rel = fs::canonical(m, ec).lexically_relative(fs::canonical(work, ec));

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 
 namespace fs = std::filesystem;
 
@@ -110,10 +111,15 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
     return make_error(ErrorCategory::input, "no Kbuild or Makefile", module_dir.string());
   }
 
-  ScratchDir scratch;
-  if (scratch.path().empty()) return make_error(ErrorCategory::io, "cannot create a temporary directory");
-  const fs::path work = scratch.path() / module_dir.filename();
-  if (llvm::Error err = copy_sources(module_dir.string(), work.string())) return err;
+  // make runs on a copy (Kbuild's .mod and modules.order writers run there), unless the directory is already one.
+  std::optional<ScratchDir> scratch;
+  fs::path work = module_dir;
+  if (!options.already_a_copy) {
+    scratch.emplace();
+    if (scratch->path().empty()) return make_error(ErrorCategory::io, "cannot create a temporary directory");
+    work = scratch->path() / module_dir.filename();
+    if (llvm::Error err = copy_sources(module_dir.string(), work.string())) return err;
+  }
   const std::string work_str = work.string();
 
   // PWD is not the profile's (that of whoever captured it) but the real build's caller's directory.

@@ -85,8 +85,9 @@ expect 0 "predict after a header changed" "$bin" --cache-dir "$cache" "$pc" "$re
 ! grep -q "prediction from the cache" "$work/err" || fail "a changed header was answered from the cache"
 changed_sv=$(cut -d' ' -f2 "$work/out")
 expect 0 "predict without the cache" "$bin" --no-prediction-cache "$pc" "$rel" --all-versions=yes
-[ "$(cat "$work/out")" = "hello $changed_sv" ] && [ "$changed_sv" != "$sv" ] ||
-  fail "after the change: '$changed_sv', afresh: '$(cat "$work/out")', before: $sv"
+[ "$(cat "$work/out")" = "hello $changed_sv" ] || fail "after the change: '$changed_sv', afresh: '$(cat "$work/out")'"
+# hello.h is hashed up to 6.12 (from 6.13 modpost's same-directory test leaves it out): there the answer changes
+case "$rel" in 6.1.*|6.12.*) [ "$changed_sv" != "$sv" ] || fail "the header change did not change the srcversion" ;; esac
 sleep 2.1
 "$bin" --cache-dir "$cache" "$pc" "$rel" --all-versions=yes >/dev/null 2>&1
 touch "$pc/new-file.h"

@@ -41,6 +41,9 @@ struct PlanOptions {
   // The PWD the real make inherits: the directory its caller ran it from ("" = the module directory, as when
   // `make -C <kernel> M=$PWD` runs there or DKMS runs its MAKE in the build directory). Makefiles read $(PWD).
   std::string pwd;
+  // The module directory is a scratch copy the plan may write into (a DKMS package's copy): planned in place, so that
+  // its makefiles see the package's other directories as the real build does ($(src)/../x).
+  bool already_a_copy = false;
 };
 
 // A modules.order entry without its suffix: ".ko" (up to 6.2) or ".o" (from 6.3), as modpost names the module.
