@@ -77,7 +77,7 @@ bool is_foreign_state(const std::string& e) {
 bool is_dkms_source(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "dkms.conf"); }
 
 llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const KernelProfile& profile,
-                                      const std::string& dkms_conf_script) {
+                                      const std::string& dkms_conf_script, std::vector<std::string>* named) {
   std::error_code ec;
   const fs::path source = fs::canonical(source_arg, ec);
   if (ec) return make_error(ErrorCategory::input, "not a directory", source_arg);
@@ -121,6 +121,7 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
       conf[key] = record.substr(eq + 1);
   }
   if (conf["VALID"] != "1") return make_error(ErrorCategory::input, "dkms would reject dkms.conf", source.string());
+  if (named) *named = modules;
   if (conf["EXCLUDED"] == "1") {
     return make_error(ErrorCategory::input,
                       "dkms.conf excludes kernel " + profile.kernel.release + " (BUILD_EXCLUSIVE)", source.string());

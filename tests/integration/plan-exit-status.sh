@@ -61,6 +61,8 @@ predict_expect 0 '^hello [0-9A-F]\{23\}$' '*' predict "$hello" "$rel" --all-vers
 predict_expect 0 '^hello [0-9A-F]\{23\}$' '*' "$hello" "$rel" --all-versions=no
 predict_expect 3 '^nover -$' 'declares no MODULE_VERSION' "$here/../../testdata/modules/noversion" "$rel" --all-versions=no
 predict_expect 3 '^genhdr -$' 'header "generated.h" not found' "$here/../../testdata/modules/generated-header" "$rel"
+predict_expect 3 '^ipt_NETFLOW -$' 'runs PRE_BUILD' "$netflow" "$rel"
+predict_expect 3 '^acpi_call -$' "runs './configure' besides make" "$work/configure-pkg" "$rel"
 predict_expect 2 '*' 'usage' "$hello"
 predict_expect 2 '*' 'takes yes or no' "$hello" "$rel" --all-versions=maybe
 predict_expect 2 '*' 'no Kbuild or Makefile' "$work/empty" "$rel"

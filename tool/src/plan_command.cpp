@@ -50,7 +50,7 @@ std::string dkms_conf_script() {
 }
 
 llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, const std::string& kernel_arg,
-                                                const std::string& cache_dir) {
+                                                const std::string& cache_dir, std::vector<std::string>* named) {
   auto kernel = kbuild_shim::resolve_kernel(kernel_arg);
   if (!kernel) return kernel.takeError();
   kbuild_shim::ProfileOptions profile_options;
@@ -60,7 +60,7 @@ llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, c
   if (!profile) return profile.takeError();
   SRCVER_LOG("kernel {} profile {}", kernel->release, profile->from_cache ? "from the cache" : "captured");
   auto plan = kbuild_shim::is_dkms_source(module_dir)
-                  ? kbuild_shim::plan_dkms_source(module_dir, profile->profile, dkms_conf_script())
+                  ? kbuild_shim::plan_dkms_source(module_dir, profile->profile, dkms_conf_script(), named)
                   : kbuild_shim::plan_module_dir(module_dir, profile->profile, {});
   if (!plan) return plan.takeError();
   return PlannedDirectory{std::move(*kernel), std::move(profile->profile), std::move(*plan)};

@@ -185,8 +185,29 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
       if (auto hit = cache->load()) return std::move(*hit);
     }
   }
-  auto planned = plan_directory(module_dir, kernel_arg, options.cache_dir);
-  if (!planned) return planned.takeError();
+  std::vector<std::string> named;
+  auto planned = plan_directory(module_dir, kernel_arg, options.cache_dir, &named);
+  if (!planned) {
+    // A DKMS package whose build needs a step first (PRE_BUILD, a ./configure): each module dkms.conf names is
+    // "cannot predict", with the reason.
+    const ErrorReport error = take_error(planned.takeError());
+    auto kernel = kbuild_shim::resolve_kernel(kernel_arg);
+    if (error.category != ErrorCategory::needs_build_step || named.empty() || !kernel) {
+      if (!kernel) llvm::consumeError(kernel.takeError());
+      return make_error(error.category, error.message);
+    }
+    Prediction prediction;
+    prediction.release = kernel->release;
+    prediction.build_dir = kernel->build_dir;
+    prediction.all_versions = options.all_versions.value_or(kernel_srcversion_all(kernel->build_dir));
+    for (const auto& m : named) {
+      PredictedModule& out = prediction.modules.emplace_back();
+      out.path = m;
+      out.status = PredictedModule::Status::cannot_predict;
+      out.reason = error.message;
+    }
+    return prediction;
+  }
   const auto& kernel = planned->kernel;
   const auto& plan = planned->plan;
 

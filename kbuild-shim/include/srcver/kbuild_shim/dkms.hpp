@@ -11,6 +11,7 @@
 #include <llvm/Support/Error.h>
 
 #include <string>
+#include <vector>
 
 namespace srcver::kbuild_shim {
 
@@ -19,8 +20,9 @@ bool is_dkms_source(const std::string& dir);
 
 // Plans a DKMS source directory. Module paths are relative to `source_dir`. Errors: needs_build_step (PRE_BUILD),
 // input (excluded kernel, invalid dkms.conf), cannot_predict (no kernel make found, a module dkms.conf names that
-// Kbuild does not build).
+// Kbuild does not build). `named`, when given, receives the modules dkms.conf names (relative paths without .ko) as
+// soon as dkms.conf is read, so that a caller can name them when the plan stops (PRE_BUILD).
 llvm::Expected<Plan> plan_dkms_source(const std::string& source_dir, const KernelProfile& profile,
-                                      const std::string& dkms_conf_script);
+                                      const std::string& dkms_conf_script, std::vector<std::string>* named = nullptr);
 
 } // namespace srcver::kbuild_shim

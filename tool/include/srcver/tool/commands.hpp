@@ -98,8 +98,10 @@ struct PlannedDirectory {
   kbuild_shim::KernelProfile profile;
   kbuild_shim::Plan plan;
 };
+// `named`, when given, receives the modules a DKMS package's dkms.conf names, even when the plan then stops.
 llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, const std::string& kernel,
-                                                const std::string& cache_dir);
+                                                const std::string& cache_dir,
+                                                std::vector<std::string>* named = nullptr);
 
 // kbuild-shim/dkms-conf.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
 std::string dkms_conf_script();
