@@ -91,6 +91,25 @@ bool same_directory(std::string_view path, std::string_view dir) {
   return first == std::string_view::npos && last_slash == std::string_view::npos && dir.size() == 1;
 }
 
+namespace {
+
+// Why a dependency fails modpost's same-directory test, in the terms of --explain.
+std::string why_not_same_directory(std::string_view path, std::string_view dir) {
+  const std::string quoted = "\"" + std::string(dir) + "\"";
+  if (dir.empty()) return "the object is named without a directory, so no dependency passes modpost's directory test";
+  if (path.find('/') == std::string_view::npos) return "spelled without a directory (the object's is " + quoted + ")";
+  const std::size_t first = path.find(dir);
+  if (first != std::string_view::npos) {
+    if (path.find("/../") != std::string_view::npos || path.find("/./") != std::string_view::npos) {
+      return "spelled with '..' or '.' after " + quoted + ": modpost compares spellings, not files";
+    }
+    return "in a subdirectory of " + quoted + " (modpost's test wants the object's own directory)";
+  }
+  return "not in the object's directory " + quoted;
+}
+
+} // namespace
+
 CmdFileWalk walk_cmd_file(std::string_view content, std::string_view dir, const EraRules& rules) {
   CmdFileWalk walk;
   LineReader reader(content, rules);
@@ -127,7 +146,7 @@ CmdFileWalk walk_cmd_file(std::string_view content, std::string_view dir, const 
     } else if (starts_with(path, "$(wildcard")) {
       walk.skipped.push_back({std::string(path), "config dependency"});
     } else {
-      walk.skipped.push_back({std::string(path), "not in the object's directory \"" + std::string(dir) + "\""});
+      walk.skipped.push_back({std::string(path), why_not_same_directory(path, dir)});
     }
   }
   walk.end = reader.hit_long_line() ? "line longer than 4095 bytes ends the file (old line reader)" : "end of file";
