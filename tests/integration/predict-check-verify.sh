@@ -1,6 +1,6 @@
 #!/bin/bash
 # End-to-end test of the product's commands as users call them, on one kernel, against real builds:
-#   predict  several kernels (lines prefixed by the release), --json, --dump-hash-input, a bad kernel (exit 2), the
+#   predict  several kernels (lines prefixed by the release; --all-kernels on the 7.x run), --json, --dump-hash-input, a bad kernel (exit 2), the
 #            prediction cache (an unchanged directory answered from it, a changed header or a new file not);
 #   check    a real build's plain .ko (exit 0), the same module compressed by the real xz, zstd and gzip tools, file by
 #            file and as a directory searched (exit 0), sources changed after the build (exit 1, "differs"), a module
@@ -51,6 +51,15 @@ expect 0 "predict on two kernels" "$bin" "$hello" "$rel" "$rel" --all-versions=y
 [ "$(cat "$work/out")" = "$rel hello $sv"$'\n'"$rel hello $sv" ] || fail "two kernels printed '$(cat "$work/out")'"
 expect 2 "predict with a kernel that is not installed" "$bin" "$hello" "$rel" no-such-kernel-0.0 --all-versions=yes
 [ "$(cat "$work/out")" = "$rel hello $sv" ] || fail "the installed kernel's line is missing: '$(cat "$work/out")'"
+# --all-kernels: every kernel with a build directory, in version order (7.x needs its compiler on PATH: that run only)
+case "$rel" in
+  *+deb13-*)
+    kernels=$(for k in /lib/modules/*/build/Makefile; do k=${k#/lib/modules/}; echo "${k%/build/Makefile}"; done)
+    expect 0 "predict --all-kernels" "$bin" --all-kernels "$hello" --all-versions=yes
+    [ "$(cut -d' ' -f1 "$work/out" | sort)" = "$(echo "$kernels" | sort)" ] ||
+      fail "--all-kernels printed '$(cat "$work/out")' for kernels $kernels"
+    grep -q "^$rel hello $sv$" "$work/out" || fail "--all-kernels: no line for $rel: '$(cat "$work/out")'" ;;
+esac
 expect 0 "predict --json --dump-hash-input" "$bin" "$hello" "$rel" --all-versions=yes --json \
   --dump-hash-input "$work/dump"
 python3 - "$work/out" "$work/dump" "$sv" "$rel" <<'PY' || fail "predict --json / --dump-hash-input (above)"
