@@ -40,6 +40,7 @@ PINNED=(
   "falcosecurity-scap-dkms=0.1.1dev+git20220316.e5c53d64-5.1   6.1"
   "gost-crypto-dkms=0.3.4-4                      6.1"   # its Kbuild reads $(PWD): the real build's, not the tool's
   "iptables-netflow-dkms=2.6-4+deb12u1           none"   # PRE_BUILD runs ./configure: plan must stop (exit 4)
+  "dahdi-dkms=1:2.11.1.0.20170917~dfsg-8.4       none"   # builds ../staging/echo/echo.o outside its M= dir: exit 3
 )
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/srcversion-predict/corpus

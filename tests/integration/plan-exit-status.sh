@@ -63,6 +63,10 @@ predict_expect 3 '^nover -$' 'declares no MODULE_VERSION' "$here/../../testdata/
 predict_expect 3 '^genhdr -$' 'header "generated.h" not found' "$here/../../testdata/modules/generated-header" "$rel"
 predict_expect 3 '^ipt_NETFLOW -$' 'runs PRE_BUILD' "$netflow" "$rel"
 predict_expect 3 '^acpi_call -$' "runs './configure' besides make" "$work/configure-pkg" "$rel"
+# A package whose M= directory builds an object outside itself (../staging/echo/echo.o): cannot predict, never a
+# prediction without that module.
+dahdi=$("$here/../../scripts/fetch-corpus.sh" dahdi-dkms) || fail "cannot fetch dahdi-dkms"
+predict_expect 3 '*' 'outside the module directory' "$dahdi" "$rel"
 predict_expect 2 '*' 'usage' "$hello"
 predict_expect 2 '*' 'takes yes or no' "$hello" "$rel" --all-versions=maybe
 predict_expect 2 '*' 'no Kbuild or Makefile' "$work/empty" "$rel"
