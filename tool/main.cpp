@@ -30,15 +30,6 @@ cl::opt<std::string> g_kernel("kernel",
                               cl::desc("The kernel: a release under /lib/modules or a build directory "
                                        "(default: from the modules' vermagic)"),
                               cl::value_desc("release|dir"), cl::sub(g_from_build), cl::cat(g_category));
-cl::opt<std::string> g_all_versions("all-versions",
-                                    cl::desc("Whether modpost ran with -a (CONFIG_MODULE_SRCVERSION_ALL): yes or no "
-                                             "(default: from the tree's .Module.symvers.cmd)"),
-                                    cl::value_desc("yes|no"), cl::sub(g_from_build), cl::cat(g_category));
-cl::opt<bool> g_json("json", cl::desc("JSON output: per module its status, reason, objects and hashed files"),
-                     cl::sub(g_from_build), cl::cat(g_category));
-cl::opt<std::string> g_dump("dump-hash-input",
-                            cl::desc("Write every byte fed to MD4 to FILE (modules one after another)"),
-                            cl::value_desc("FILE"), cl::sub(g_from_build), cl::cat(g_category));
 cl::SubCommand g_plan("plan", "Print what real Kbuild would build for a module directory, without building: its "
                               "modules, their .mod entries, each object's source and compile command");
 cl::opt<std::string> g_plan_dir(cl::Positional, cl::desc("<module-dir>"), cl::Required, cl::sub(g_plan));
@@ -47,7 +38,6 @@ cl::SubCommand g_deps("deps", "Print each compile's dependency list as the deps_
                               "for the compiles of a compilation database (compile_commands.json) of one kernel");
 cl::opt<std::string> g_deps_db(cl::Positional, cl::desc("<compile_commands.json>"), cl::Required, cl::sub(g_deps));
 cl::opt<std::string> g_deps_kernel(cl::Positional, cl::desc("<kernel>"), cl::Required, cl::sub(g_deps));
-cl::opt<bool> g_deps_json("json", cl::desc("JSON output"), cl::sub(g_deps), cl::cat(g_category));
 
 cl::SubCommand g_predict("predict", "Print the srcversion a real Kbuild build would give each module of a directory "
                                     "(also the default command: srcversion-predict <module-dir> <kernel>)");
@@ -57,7 +47,6 @@ cl::SubCommand g_check("check",
 cl::SubCommand g_verify("verify",
                         "Build a copy of a module directory with real Kbuild (CONFIG_MODULE_SRCVERSION_ALL=y) "
                         "and compare each module's srcversion with the prediction");
-cl::opt<bool> g_plan_json("json", cl::desc("JSON output"), cl::sub(g_plan), cl::cat(g_category));
 cl::opt<std::string>
     g_cache_dir("cache-dir",
                 cl::desc("Where per-kernel facts are cached (default: $XDG_CACHE_HOME/srcversion-predict)"),
@@ -80,25 +69,29 @@ cl::list<std::string> g_predict_args(cl::Positional, cl::desc("<module-dir> <ker
                                      cl::sub(cl::SubCommand::getTopLevel()));
 cl::list<std::string> g_check_args(cl::Positional, cl::desc("<module-dir> <kernel> <ko-or-dir>..."), cl::sub(g_check));
 cl::list<std::string> g_verify_args(cl::Positional, cl::desc("<module-dir> <kernel>"), cl::sub(g_verify));
-cl::opt<std::string> g_predict_all("all-versions",
-                                   cl::desc("Whether the build passes CONFIG_MODULE_SRCVERSION_ALL=y, so that every "
-                                            "module gets a srcversion (yes|no; default: the kernel's own setting)"),
-                                   cl::value_desc("yes|no"), cl::sub(g_predict), cl::sub(g_check),
-                                   cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+cl::opt<std::string> g_all_versions(
+    "all-versions",
+    cl::desc("predict, check: whether the build passes CONFIG_MODULE_SRCVERSION_ALL=y, so that every module "
+             "gets a srcversion (default: the kernel's own setting); from-build: whether modpost ran with -a "
+             "(default: from the tree's .Module.symvers.cmd)"),
+    cl::value_desc("yes|no"), cl::sub(g_from_build), cl::sub(g_predict), cl::sub(g_check),
+    cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
 cl::opt<bool> g_all_kernels("all-kernels",
                             cl::desc("Predict for every kernel with a build directory under /lib/modules"),
                             cl::sub(g_predict), cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
-cl::opt<bool> g_predict_json("json", cl::desc("JSON output: per module its status, reason, objects and hashed files"),
-                             cl::sub(g_predict), cl::sub(g_check), cl::sub(cl::SubCommand::getTopLevel()),
-                             cl::cat(g_category));
+cl::opt<bool> g_json("json",
+                     cl::desc("JSON output (predict, from-build: per module its status, reason, objects and hashed "
+                              "files; check: every comparison)"),
+                     cl::sub(g_from_build), cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict), cl::sub(g_check),
+                     cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
 cl::opt<bool> g_explain("explain",
                         cl::desc("Per module: its objects, every file hashed (in order, with its byte count after "
                                  "filtering) and every dependency not hashed, with the reason"),
                         cl::sub(g_predict), cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
-cl::opt<std::string> g_predict_dump("dump-hash-input",
-                                    cl::desc("Write every byte fed to MD4 to FILE (modules one after another)"),
-                                    cl::value_desc("FILE"), cl::sub(g_predict), cl::sub(cl::SubCommand::getTopLevel()),
-                                    cl::cat(g_category));
+cl::opt<std::string> g_dump("dump-hash-input",
+                            cl::desc("Write every byte fed to MD4 to FILE (modules one after another)"),
+                            cl::value_desc("FILE"), cl::sub(g_from_build), cl::sub(g_predict),
+                            cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
 cl::opt<std::string> g_in_tree("in-tree",
                                cl::desc("Predict the kernel's own (in-tree) build of the directory, whose path in the "
                                         "kernel source tree is PATH (e.g. net/bluetooth), instead of an M= build"),
@@ -166,6 +159,12 @@ int main(int argc, char** argv) {
     return tool::exit_usage;
   }
   log::set_enabled(g_verbose);
+  std::optional<bool> all_versions;
+  if (g_all_versions == "yes" || g_all_versions == "no") {
+    all_versions = g_all_versions == "yes";
+  } else if (!g_all_versions.empty()) {
+    return usage_error(make_error(ErrorCategory::usage, "--all-versions takes yes or no"));
+  }
 
   if (g_from_build) {
     tool::FromBuildCommand command;
@@ -183,18 +182,14 @@ int main(int argc, char** argv) {
       command.options.kernel_version = *version;
     }
     if (!g_kernel.empty()) command.options.kernel = g_kernel;
-    if (g_all_versions == "yes" || g_all_versions == "no") {
-      command.options.all_versions = g_all_versions == "yes";
-    } else if (!g_all_versions.empty()) {
-      return usage_error(make_error(ErrorCategory::usage, "--all-versions takes yes or no"));
-    }
+    command.options.all_versions = all_versions;
     return tool::run_from_build(command);
   }
   if (g_plan) {
     tool::PlanCommand command;
     command.module_dir = g_plan_dir;
     command.kernel = g_plan_kernel;
-    command.json = g_plan_json;
+    command.json = g_json;
     command.deps = g_plan_deps;
     command.jobs = g_jobs;
     command.cache_dir = cache_dir_option();
@@ -204,16 +199,10 @@ int main(int argc, char** argv) {
     tool::DepsCommand command;
     command.database = g_deps_db;
     command.kernel = g_deps_kernel;
-    command.json = g_deps_json;
+    command.json = g_json;
     command.jobs = g_jobs;
     command.cache_dir = cache_dir_option();
     return tool::run_deps(command);
-  }
-  std::optional<bool> all_versions;
-  if (g_predict_all == "yes" || g_predict_all == "no") {
-    all_versions = g_predict_all == "yes";
-  } else if (!g_predict_all.empty()) {
-    return usage_error(make_error(ErrorCategory::usage, "--all-versions takes yes or no"));
   }
   auto predict_options = [&] {
     tool::PredictOptions options;
@@ -234,7 +223,7 @@ int main(int argc, char** argv) {
     command.kernel = g_check_args[1];
     command.targets.assign(g_check_args.begin() + 2, g_check_args.end());
     command.options = predict_options();
-    command.json = g_predict_json;
+    command.json = g_json;
     return tool::run_check(command);
   }
   if (g_verify) {
@@ -266,9 +255,9 @@ int main(int argc, char** argv) {
       }
     }
     command.options = predict_options();
-    command.json = g_predict_json;
+    command.json = g_json;
     command.explain = g_explain;
-    command.dump_hash_input = g_predict_dump;
+    command.dump_hash_input = g_dump;
     return tool::run_predict(command);
   }
   cl::PrintHelpMessage();
