@@ -89,13 +89,7 @@ int run_check(const CheckCommand& command) {
     return exit_usage;
   }
   auto prediction = predict_directory(command.module_dir, command.kernel, command.options);
-  if (!prediction) {
-    const ErrorReport error = take_error(prediction.takeError());
-    fmt::print(stderr, "srcversion-predict: {}\n", error.message);
-    return error.category == ErrorCategory::cannot_predict || error.category == ErrorCategory::needs_build_step
-               ? exit_cannot_predict
-               : exit_usage;
-  }
+  if (!prediction) return report_prediction_error(prediction.takeError());
 
   int status = exit_ok;
   auto raise = [&](int s) {

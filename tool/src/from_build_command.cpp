@@ -48,6 +48,11 @@ int report_error(llvm::Error err) {
   }
 }
 
+int report_prediction_error(llvm::Error err) {
+  const int status = report_error(std::move(err));
+  return status == exit_needs_build_step ? exit_cannot_predict : status;
+}
+
 int run_from_build(const FromBuildCommand& command) {
   FromBuildOptions options = command.options;
   options.keep_hash_input = !command.dump_hash_input.empty();

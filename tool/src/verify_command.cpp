@@ -97,13 +97,7 @@ int run_verify(const VerifyCommand& command) {
     }
   }
   auto prediction = predict_directory(build_dir, kernel->release, options);
-  if (!prediction) {
-    const ErrorReport error = take_error(prediction.takeError());
-    fmt::print(stderr, "srcversion-predict: {}\n", error.message);
-    return error.category == ErrorCategory::cannot_predict || error.category == ErrorCategory::needs_build_step
-               ? exit_cannot_predict
-               : exit_usage;
-  }
+  if (!prediction) return report_prediction_error(prediction.takeError());
 
   progress("building with real Kbuild (" + std::string(dkms ? "dkms build" : "make M=") + ") in " + out);
   auto built = kbuild_shim::run_process(args, env, work);

@@ -27,6 +27,9 @@ enum ExitStatus : int {
 // step, 2 otherwise.
 int report_error(llvm::Error err);
 
+// The same for a prediction's error: a step the build needs first (PRE_BUILD) is "cannot predict" (3) there.
+int report_prediction_error(llvm::Error err);
+
 struct FromBuildCommand {
   std::string build_dir;
   FromBuildOptions options;
