@@ -4,7 +4,9 @@
 #include <srcver/sumversion/error.hpp>
 
 #include <llvm/ADT/StringRef.h>
+#include <llvm/Support/MemoryBuffer.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -70,6 +72,42 @@ bool is_foreign_state(const std::string& e) {
     if (e.rfind(prefix, 0) == 0) return true;
   }
   return is_make_state(e);
+}
+
+// A setting of the kernel make that its top-level Makefile reads: on the command line (which overrides the
+// Makefile's own assignments: the compiler, flags, architecture, Kconfig values), or in an environment that differs
+// from the tool's own (which the kernel profile was captured with) for a variable the Makefile takes from the
+// environment (`ARCH ?=`, `KCFLAGS`; not `CC`, which it assigns: dkms exports CC=gcc-12 and the Makefile ignores it).
+// "NAME=value", or "" when there is none.
+std::string top_level_setting(const std::vector<std::string>& make_args, const std::vector<std::string>& make_env,
+                              const std::vector<std::string>& own_env, const std::string& build_dir) {
+  // The kernel's own Kconfig symbols, set or not (a package's private CONFIG_X=m, such as openvpn-dco's
+  // CONFIG_OVPN_DCO_V2, only selects its own objects).
+  std::string config;
+  if (auto buffer = llvm::MemoryBuffer::getFile(build_dir + "/.config", /*IsText=*/true))
+    config = (*buffer)->getBuffer();
+  auto kernel_symbol = [&](llvm::StringRef name) {
+    return llvm::StringRef(config).contains("\n" + name.str() + "=") ||
+           llvm::StringRef(config).contains("# " + name.str() + " is not set");
+  };
+  static const char* const from_env[] = {"ARCH",    "CROSS_COMPILE", "LLVM",    "LLVM_IAS",
+                                         "KCFLAGS", "KCPPFLAGS",     "KAFLAGS", "KBUILD_OUTPUT"};
+  static const char* const from_args[] = {"CC", "LD", "AS", "HOSTCC", "KBUILD_CFLAGS", "O"};
+  auto listed = [](llvm::StringRef name, const auto& list) {
+    return std::any_of(std::begin(list), std::end(list), [&](const char* n) { return name == n; });
+  };
+  for (const auto& a : make_args) {
+    const llvm::StringRef name = llvm::StringRef(a).split('=').first;
+    if (listed(name, from_env) || listed(name, from_args) ||
+        (name.starts_with("CONFIG_") && name != "CONFIG_MODULE_SRCVERSION_ALL" && kernel_symbol(name))) {
+      return a;
+    }
+  }
+  for (const auto& e : make_env) {
+    const auto [name, value] = llvm::StringRef(e).split('=');
+    if (listed(name, from_env) && env_value(own_env, name.str()) != value) return e;
+  }
+  return {};
 }
 
 } // namespace
@@ -215,6 +253,15 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
         (fs::path(module_dir).is_absolute() ? fs::path(module_dir) : fs::path(km.cwd) / module_dir).lexically_normal();
     for (const auto& e : km.env) {
       if (!is_foreign_state(e)) options.extra_env.push_back(e);
+    }
+    // What the kernel's top-level Makefile reads (compiler, flags, architecture, Kconfig values) is in the cached
+    // profile, captured without the package's settings: a kernel make given its own is not modelled.
+    if (const std::string setting = top_level_setting(options.make_args, km.env, caller_env, profile.kernel.build_dir);
+        !setting.empty()) {
+      return make_error(ErrorCategory::cannot_predict,
+                        "the dkms MAKE line gives the kernel's make " + setting +
+                            ", which its top-level Makefile reads (compiler, flags or configuration): not modelled",
+                        source.string());
     }
     options.pwd = km.cwd;
     options.already_a_copy = true; // m lies in `work`, this plan's copy of the package

@@ -63,6 +63,18 @@ predict_expect 3 '^nover -$' 'declares no MODULE_VERSION' "$here/../../testdata/
 predict_expect 3 '^genhdr -$' 'header "generated.h" not found' "$here/../../testdata/modules/generated-header" "$rel"
 predict_expect 3 '^ipt_NETFLOW -$' 'runs PRE_BUILD' "$netflow" "$rel"
 predict_expect 3 '^acpi_call -$' "runs './configure' besides make" "$work/configure-pkg" "$rel"
+# A MAKE line giving the kernel's make a flag its top-level Makefile folds into every command (KCFLAGS): not in the
+# kernel profile, so cannot predict (plan and predict), never commands without it.
+cp -a "$acpi" "$work/kcflags-pkg"
+printf '\nMAKE[0]="make -C $kernel_source_dir M=$dkms_tree/$module/$module_version/build KCFLAGS=-DSRCV_EXTRA"\n' \
+  >> "$work/kcflags-pkg/dkms.conf"
+expect 3 "KCFLAGS=-DSRCV_EXTRA, which its top-level Makefile reads" "$work/kcflags-pkg" "$rel"
+predict_expect 3 '*' "KCFLAGS=-DSRCV_EXTRA" "$work/kcflags-pkg" "$rel"
+# ... and the same for one of the kernel's own Kconfig symbols (a package's private CONFIG_X=m is fine: openvpn-dco)
+cp -a "$acpi" "$work/kconfig-pkg"
+printf '\nMAKE[0]="make -C $kernel_source_dir M=$dkms_tree/$module/$module_version/build CONFIG_STACKPROTECTOR_STRONG="\n' \
+  >> "$work/kconfig-pkg/dkms.conf"
+expect 3 "CONFIG_STACKPROTECTOR_STRONG=, which its top-level Makefile reads" "$work/kconfig-pkg" "$rel"
 # A package whose M= directory builds an object outside itself (../staging/echo/echo.o): cannot predict, never a
 # prediction without that module.
 dahdi=$("$here/../../scripts/fetch-corpus.sh" dahdi-dkms) || fail "cannot fetch dahdi-dkms"
