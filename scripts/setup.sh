@@ -1,7 +1,7 @@
 #!/bin/bash
 # The README's first command: installs every dependency (Debian 12), builds srcversion-predict into build/, then
-# runs the main job on the bundled example: builds examples/hello for real with Kbuild and prints, side by side,
-# what `srcversion-predict from-build` computes and what `modinfo -F srcversion` reads from the built module.
+# runs the main job on the bundled example: predicts the srcversion of examples/hello without building it, then
+# `verify` builds a copy with real Kbuild and prints the prediction next to what the built module carries.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -10,11 +10,7 @@ kernel=${SRCVER_EXAMPLE_KERNEL:-6.1.0-56-amd64}
 scripts/install-deps.sh
 scripts/build.sh
 
-out=$(mktemp -d "${TMPDIR:-/tmp}/srcver-example.XXXXXX")
-trap 'rm -rf "$out"' EXIT
-echo "== building examples/hello with real Kbuild ($kernel)" >&2
-scripts/kbuild-build.sh "$kernel" examples/hello "$out/hello"
-echo "== build/srcversion-predict from-build $out/hello" >&2
-build/srcversion-predict from-build "$out/hello"
-echo "== modinfo -F srcversion (real modpost)" >&2
-echo "hello $(modinfo -F srcversion "$out/hello/hello.ko")"
+echo "== build/srcversion-predict examples/hello $kernel --all-versions=yes   (predicted, nothing built)" >&2
+build/srcversion-predict examples/hello "$kernel" --all-versions=yes
+echo "== build/srcversion-predict verify examples/hello $kernel   (a copy built by real Kbuild, modinfo compared)" >&2
+build/srcversion-predict verify examples/hello "$kernel"
