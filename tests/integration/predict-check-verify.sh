@@ -109,6 +109,10 @@ ko=$work/built/hello.ko
 expect 0 "check against the built .ko" "$bin" check "$hello" "$rel" "$ko"
 [ "$(cat "$work/out")" = "hello equal $sv $sv $ko" ] || fail "check printed '$(cat "$work/out")'"
 expect 0 "check against the build directory" "$bin" check "$hello" "$rel" "$work/built"
+expect 0 "check --json" "$bin" check "$hello" "$rel" "$ko" --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["comparisons"]
+assert d["exit_status"] == 0 and len(c) == 1 and c[0]["verdict"] == "equal" and c[0]["predicted"] == c[0]["built"] == sys.argv[2], d' \
+  "$work/out" "$sv" || fail "check --json: $(cat "$work/out")"
 mkdir -p "$work/z"
 xz -c "$ko" > "$work/z/hello.ko.xz" && zstd -q -c "$ko" > "$work/z/hello.ko.zst" && gzip -c "$ko" > "$work/z/hello.ko.gz" ||
   fail "cannot compress $ko"
