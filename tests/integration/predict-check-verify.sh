@@ -89,6 +89,10 @@ ls "$cache"/predictions/*.txt >/dev/null 2>&1 || fail "no prediction was cached"
 expect 0 "predict (from the prediction cache)" "$bin" --cache-dir "$cache" "$pc" "$rel" --all-versions=yes -v
 grep -q "prediction from the cache" "$work/err" || fail "an unchanged directory was not answered from the cache"
 [ "$(cat "$work/out")" = "hello $sv" ] || fail "cached prediction: '$(cat "$work/out")'"
+for entry in "$cache"/predictions/*.txt; do head -c 200 "$entry" > "$entry.cut" && mv "$entry.cut" "$entry"; done
+expect 0 "predict (a damaged cache entry)" "$bin" --cache-dir "$cache" "$pc" "$rel" --all-versions=yes -v
+! grep -q "prediction from the cache" "$work/err" && [ "$(cat "$work/out")" = "hello $sv" ] ||
+  fail "a damaged cache entry: '$(cat "$work/out")' $(cat "$work/err")"
 echo "int srcv_cache_test;" >> "$pc/hello.h"
 expect 0 "predict after a header changed" "$bin" --cache-dir "$cache" "$pc" "$rel" --all-versions=yes -v
 ! grep -q "prediction from the cache" "$work/err" || fail "a changed header was answered from the cache"

@@ -147,10 +147,15 @@ std::optional<Prediction> PredictionCache::load() const {
       if (f.size() != 8) return std::nullopt;
       module = &prediction.modules.emplace_back();
       module->path = f[0];
-      module->status = static_cast<PredictedModule::Status>(std::stoi(f[1]));
+      unsigned status = 0, outcome = 0;
+      if (llvm::StringRef(f[1]).getAsInteger(10, status) || status > 3 ||
+          llvm::StringRef(f[4]).getAsInteger(10, outcome) || outcome > 2) {
+        return std::nullopt; // a damaged entry: predicted afresh
+      }
+      module->status = static_cast<PredictedModule::Status>(status);
       module->reason = f[2];
       module->has_version = f[3] == "1";
-      module->result.outcome = static_cast<sumversion::SrcversionResult::Outcome>(std::stoi(f[4]));
+      module->result.outcome = static_cast<sumversion::SrcversionResult::Outcome>(outcome);
       module->result.srcversion = f[5];
       module->result.reason = f[6];
       module->result.mod_file = f[7];
@@ -158,10 +163,11 @@ std::optional<Prediction> PredictionCache::load() const {
       module->result.objects.push_back(unescape(body));
     } else if (tag == "hashed" && module) {
       auto f = fields(body);
-      if (f.size() != 4) return std::nullopt;
+      std::size_t bytes = 0;
+      if (f.size() != 4 || llvm::StringRef(f[3]).getAsInteger(10, bytes)) return std::nullopt;
       module->result.hashed.push_back(
           {f[0], f[1], f[2] == "source" ? sumversion::CmdFileWalk::Role::source : sumversion::CmdFileWalk::Role::dep,
-           static_cast<std::size_t>(std::stoull(f[3]))});
+           bytes});
     } else if (tag == "end") {
       complete = true;
     }
