@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
@@ -83,12 +84,14 @@ std::string top_level_setting(const std::vector<std::string>& make_args, const s
                               const std::vector<std::string>& own_env, const std::string& build_dir) {
   // The kernel's own Kconfig symbols, set or not (a package's private CONFIG_X=m, such as openvpn-dco's
   // CONFIG_OVPN_DCO_V2, only selects its own objects).
-  std::string config;
-  if (auto buffer = llvm::MemoryBuffer::getFile(build_dir + "/.config", /*IsText=*/true))
-    config = (*buffer)->getBuffer();
+  std::optional<std::string> config; // read only when a CONFIG_ setting is given
   auto kernel_symbol = [&](llvm::StringRef name) {
-    return llvm::StringRef(config).contains("\n" + name.str() + "=") ||
-           llvm::StringRef(config).contains("# " + name.str() + " is not set");
+    if (!config) {
+      auto buffer = llvm::MemoryBuffer::getFile(build_dir + "/.config", /*IsText=*/true);
+      config = buffer ? (*buffer)->getBuffer().str() : std::string();
+    }
+    return llvm::StringRef(*config).contains("\n" + name.str() + "=") ||
+           llvm::StringRef(*config).contains("# " + name.str() + " is not set");
   };
   static const char* const from_env[] = {"ARCH",    "CROSS_COMPILE", "LLVM",    "LLVM_IAS",
                                          "KCFLAGS", "KCPPFLAGS",     "KAFLAGS", "KBUILD_OUTPUT"};

@@ -48,9 +48,15 @@ int report_error(llvm::Error err) {
   }
 }
 
+int prediction_exit_status(ErrorCategory category) {
+  return category == ErrorCategory::cannot_predict || category == ErrorCategory::needs_build_step ? exit_cannot_predict
+                                                                                                  : exit_usage;
+}
+
 int report_prediction_error(llvm::Error err) {
-  const int status = report_error(std::move(err));
-  return status == exit_needs_build_step ? exit_cannot_predict : status;
+  const ErrorReport error = take_error(std::move(err));
+  fmt::print(stderr, "srcversion-predict: {}\n", error.message);
+  return prediction_exit_status(error.category);
 }
 
 int run_from_build(const FromBuildCommand& command) {

@@ -141,7 +141,10 @@ std::vector<std::string> prediction_inputs(const kbuild_shim::Plan& plan, const 
   auto add = [&](const std::string& path) {
     if (!path.empty()) inputs.push_back(path[0] == '/' ? path : plan.make_dir + "/" + path);
   };
-  std::string path_var = kbuild_shim::env_value(env, "PATH");
+  const std::string path_var = kbuild_shim::env_value(env, "PATH");
+  llvm::SmallVector<llvm::StringRef> path_dirs;
+  llvm::StringRef(path_var).split(path_dirs, ':');
+  std::map<std::string, bool> compilers; // looked up once each
   for (std::size_t mi = 0; mi < plan.modules.size(); ++mi) {
     const auto& m = plan.modules[mi];
     for (std::size_t oi = 0; oi < m.objects.size(); ++oi) {
@@ -150,10 +153,8 @@ std::vector<std::string> prediction_inputs(const kbuild_shim::Plan& plan, const 
       for (const auto& d : deps[mi][oi].deps)
         add(d);
       const auto& words = o.command;
-      if (!words.empty()) {
-        llvm::SmallVector<llvm::StringRef> dirs;
-        llvm::StringRef(path_var).split(dirs, ':');
-        if (auto cc = llvm::sys::findProgramByName(words[0], dirs)) inputs.push_back(*cc);
+      if (!words.empty() && compilers.emplace(words[0], true).second) {
+        if (auto cc = llvm::sys::findProgramByName(words[0], path_dirs)) inputs.push_back(*cc);
       }
       for (std::size_t i = 1; i < words.size(); ++i) {
         for (const char* flag : {"-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros"}) {

@@ -78,11 +78,7 @@ int run_predict(const PredictCommand& command) {
     auto prediction = predict_directory(command.module_dir, kernel, options);
     if (!prediction) {
       const ErrorReport error = take_error(prediction.takeError());
-      // A DKMS package that needs PRE_BUILD cannot be predicted: as for any other directory that cannot be.
-      const int kernel_status =
-          error.category == ErrorCategory::cannot_predict || error.category == ErrorCategory::needs_build_step
-              ? exit_cannot_predict
-              : exit_usage;
+      const int kernel_status = prediction_exit_status(error.category);
       status = worse(status, kernel_status);
       if (command.json) {
         kernels_json.push_back(

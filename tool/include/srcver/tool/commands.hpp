@@ -3,6 +3,7 @@
 // stderr, and returns the process exit status.
 
 #include <srcver/kbuild_shim/plan.hpp>
+#include <srcver/sumversion/error.hpp>
 #include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/predict.hpp>
 
@@ -27,7 +28,10 @@ enum ExitStatus : int {
 // step, 2 otherwise.
 int report_error(llvm::Error err);
 
-// The same for a prediction's error: a step the build needs first (PRE_BUILD) is "cannot predict" (3) there.
+// The exit status of a prediction's error: a step the build needs first (PRE_BUILD) is "cannot predict" (3) there.
+int prediction_exit_status(ErrorCategory category);
+
+// Prints a prediction's error and returns prediction_exit_status().
 int report_prediction_error(llvm::Error err);
 
 struct FromBuildCommand {
