@@ -61,6 +61,12 @@ cl::opt<unsigned> g_jobs("j", cl::Prefix, cl::desc("Threads for the dependency s
                          cl::value_desc("N"), cl::init(0), cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict),
                          cl::sub(g_check), cl::sub(g_verify), cl::sub(cl::SubCommand::getTopLevel()),
                          cl::cat(g_category));
+cl::opt<bool> g_no_define_filter(
+    "no-define-filter",
+    cl::desc("Preprocess every #define of the kernel's headers (slower; the answer is the same: the filter checks "
+             "each unit and runs it again in full when a name it left out was looked up)"),
+    cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict), cl::sub(g_check), cl::sub(g_verify),
+    cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
 cl::opt<bool> g_no_cache("no-cache", cl::desc("Neither read nor write the cache"), cl::sub(g_plan), cl::sub(g_deps),
                          cl::sub(g_predict), cl::sub(g_check), cl::sub(g_verify),
                          cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
@@ -192,6 +198,7 @@ int main(int argc, char** argv) {
     command.json = g_json;
     command.deps = g_plan_deps;
     command.jobs = g_jobs;
+    command.filter_defines = !g_no_define_filter;
     command.cache_dir = cache_dir_option();
     return tool::run_plan(command);
   }
@@ -201,6 +208,7 @@ int main(int argc, char** argv) {
     command.kernel = g_deps_kernel;
     command.json = g_json;
     command.jobs = g_jobs;
+    command.filter_defines = !g_no_define_filter;
     command.cache_dir = cache_dir_option();
     return tool::run_deps(command);
   }
@@ -211,6 +219,7 @@ int main(int argc, char** argv) {
     options.all_versions = all_versions;
     options.in_tree = g_in_tree;
     options.prediction_cache = !g_no_prediction_cache;
+    options.filter_defines = !g_no_define_filter;
     return options;
   };
   if (g_check) {

@@ -1,15 +1,42 @@
 #include <srcver/frontend/fixdep.hpp>
 #include <srcver/frontend/plan_deps.hpp>
+#include <srcver/kbuild_shim/cache_file.hpp>
 #include <srcver/kbuild_shim/process.hpp>
 
+#include <llvm/Support/MemoryBuffer.h>
+
+#include <algorithm>
 #include <atomic>
 #include <optional>
 #include <thread>
 
 namespace srcver::frontend {
 
+namespace {
+
+// The define filter's kept names (a speed matter only: see DepScanner::set_define_filter), one per line; one file
+// for every kernel, since their headers share most names, so that a kernel new to the cache starts with them.
+std::string kept_defines_file(const std::string& cache_dir) {
+  return cache_dir.empty() ? std::string() : cache_dir + "/kept-defines";
+}
+
+std::vector<std::string> read_names(const std::string& path) {
+  std::vector<std::string> names;
+  auto text = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!text) return names;
+  llvm::SmallVector<llvm::StringRef, 0> lines;
+  (*text)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (auto line : lines)
+    names.push_back(line.str());
+  return names;
+}
+
+} // namespace
+
 DepsService::DepsService(DepsOptions options)
-    : m_options(std::move(options)), m_macros(m_options.cache_dir, m_options.env), m_scanner(m_options.threads) {}
+    : m_options(std::move(options)), m_macros(m_options.cache_dir, m_options.env), m_scanner(m_options.threads) {
+  m_scanner.set_define_filter(m_options.filter_defines);
+}
 
 llvm::Expected<std::vector<std::vector<ObjectDeps>>>
 DepsService::deps_of(const kbuild_shim::Plan& plan, const kbuild_shim::KernelBuild& kernel, bool detect_version) {
@@ -87,8 +114,25 @@ llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<C
     jobs.push_back(std::move(*prepared[i]));
     where.push_back(i);
   }
+  const std::string kept_file = m_options.filter_defines ? kept_defines_file(m_options.cache_dir) : "";
+  if (!kept_file.empty()) m_scanner.keep_defines(read_names(kept_file));
   auto outcomes = m_scanner.scan(jobs);
+  if (!kept_file.empty()) {
+    if (auto learned = m_scanner.learned_defines(); !learned.empty()) {
+      // Merged with what other runs may have added meanwhile; a lost update costs time, never an answer.
+      std::vector<std::string> names = read_names(kept_file);
+      names.insert(names.end(), learned.begin(), learned.end());
+      std::sort(names.begin(), names.end());
+      names.erase(std::unique(names.begin(), names.end()), names.end());
+      std::string text;
+      for (const auto& n : names)
+        text += n + "\n";
+      kbuild_shim::write_atomically(kept_file, text);
+    }
+  }
   for (std::size_t j = 0; j < jobs.size(); ++j) {
+    ++m_units;
+    m_unit_runs += outcomes[j].runs;
     ObjectDeps& out = result[where[j]];
     if (!outcomes[j].error.empty()) {
       out.error = outcomes[j].error;

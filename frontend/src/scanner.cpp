@@ -14,14 +14,20 @@
 #include <clang/Lex/PreprocessorOptions.h>
 #include <clang/Tooling/DependencyScanning/DependencyScanningFilesystem.h>
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
+#include <llvm/ADT/StringSet.h>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Threading.h>
 #include <llvm/Support/VirtualFileSystem.h>
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 
 namespace srcver::frontend {
@@ -81,6 +87,92 @@ FileFacts facts_of(llvm::StringRef text) {
     facts.has_error = is_directive_at(text, pos, 5);
   }
   return facts;
+}
+
+namespace dds = clang::dependency_directives_scan;
+
+// The define filter. A unit's inclusions depend on a macro only through the names its preprocessor looks up: every
+// identifier it lexes outside skipped blocks (in a condition, an #include's operand, a macro's body, live code),
+// every name a paste forms, every name given to defined, #ifdef, #undef or push_macro; each of these has an entry in
+// the unit's identifier table. So a #define whose name never entered the table changed no condition, no operand and
+// no expansion: leaving it out changes nothing but the time spent (most defines of the kernel's headers are
+// constants and helpers of C code that no directive reaches). The scanner gives a kernel header's directives without
+// the defines whose names are not in a kept set, and after the unit checks that none of the names it left out is in
+// the unit's identifier table; if one is, the unit runs again with every define, and the names found are kept from
+// then on (the set is a speed matter only: the check, not the set, makes the answer right). Never left out: a define
+// of the module's own files (a define Clang rejects must still stop the prediction), one outside every conditional
+// of a file that has a conditional outside every other (so that Clang sees the file's include guard, or its
+// absence, as before; autoconf.h has no conditional), one whose body has '#' or '##' (the forms that can
+// be errors), one of a name the file tests with #ifdef or #ifndef (an include guard: always looked up).
+void filter_defines(llvm::StringRef text, llvm::ArrayRef<dds::Directive> all, const llvm::StringSet<>& kept,
+                    const llvm::StringSet<>& named, std::vector<dds::Directive>& out,
+                    std::vector<llvm::StringRef>& dropped) {
+  const auto name_of = [&](const dds::Directive& d) -> std::optional<llvm::StringRef> {
+    if (d.Tokens.size() < 3 || !d.Tokens[2].is(clang::tok::raw_identifier)) return std::nullopt;
+    return text.substr(d.Tokens[2].Offset, d.Tokens[2].Length);
+  };
+  llvm::StringSet<> tested;
+  bool top_conditional = false; // a conditional outside every other: the file may have an include guard
+  int depth = 0;
+  for (const auto& d : all) {
+    if (d.Kind == dds::pp_ifdef || d.Kind == dds::pp_ifndef) {
+      if (auto name = name_of(d)) tested.insert(*name);
+    }
+    if (d.Kind == dds::pp_if || d.Kind == dds::pp_ifdef || d.Kind == dds::pp_ifndef) top_conditional |= depth++ == 0;
+    if (d.Kind == dds::pp_endif) --depth;
+  }
+  out.clear();
+  dropped.clear();
+  depth = 0;
+  for (const auto& d : all) {
+    if (d.Kind == dds::pp_if || d.Kind == dds::pp_ifdef || d.Kind == dds::pp_ifndef) ++depth;
+    if (d.Kind == dds::pp_endif) --depth;
+    if (d.Kind == dds::pp_define && (depth > 0 || !top_conditional)) {
+      const auto name = name_of(d);
+      const bool hashes = std::any_of(
+          d.Tokens.begin() + std::min<std::size_t>(3, d.Tokens.size()), d.Tokens.end(),
+          [](const dds::Token& t) { return t.isOneOf(clang::tok::hash, clang::tok::hashhash, clang::tok::hashat); });
+      if (name && !hashes && !tested.contains(*name) && !kept.contains(*name) && !named.contains(*name)) {
+        dropped.push_back(*name);
+        continue;
+      }
+    }
+    out.push_back(d);
+  }
+  std::sort(dropped.begin(), dropped.end());
+  dropped.erase(std::unique(dropped.begin(), dropped.end()), dropped.end());
+}
+
+// Every identifier-like word of the module's C, header and assembler files (comments and strings too: more names
+// only keep more defines), for the define filter: the module's code names the kernel macros it uses, which its
+// first filtered run would otherwise look up and run again.
+void add_module_names(const std::string& root, llvm::StringSet<>& names) {
+  std::error_code ec;
+  std::size_t budget = 64u << 20; // bytes read at most
+  for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec)) {
+    const llvm::StringRef path = it->path();
+    if (!(path.ends_with(".c") || path.ends_with(".h") || path.ends_with(".S") || path.ends_with(".inc"))) continue;
+    auto text = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!text || (*text)->getBufferSize() > budget) continue;
+    budget -= (*text)->getBufferSize();
+    const llvm::StringRef t = (*text)->getBuffer();
+    for (std::size_t i = 0; i < t.size();) {
+      if (!is_identifier_char(t[i]) || (t[i] >= '0' && t[i] <= '9')) {
+        // skip a number's digits and letters with it (0x1f): not a name
+        if (t[i] >= '0' && t[i] <= '9') {
+          while (i < t.size() && is_identifier_char(t[i]))
+            ++i;
+        } else {
+          ++i;
+        }
+        continue;
+      }
+      const std::size_t start = i;
+      while (i < t.size() && is_identifier_char(t[i]))
+        ++i;
+      names.insert(t.substr(start, i - start));
+    }
+  }
 }
 
 // Keeps the first error Clang reports; warnings are ignored (gcc's answer is what matters, and gcc accepts the code).
@@ -196,19 +288,24 @@ private:
 
 class RecordingAction : public clang::PreprocessOnlyAction {
 public:
-  RecordingAction(IncludeModel& model, std::string& error, bool& has_version)
-      : m_model(model), m_error(error), m_has_version(has_version) {}
+  RecordingAction(IncludeModel& model, std::string& error, bool& has_version,
+                  std::function<void(clang::Preprocessor&)> at_end)
+      : m_model(model), m_error(error), m_has_version(has_version), m_at_end(std::move(at_end)) {}
 
   bool BeginSourceFileAction(clang::CompilerInstance& ci) override {
     auto& pp = ci.getPreprocessor();
     pp.addPPCallbacks(std::make_unique<Recorder>(pp, m_model, m_error, m_has_version));
     return true;
   }
+  void EndSourceFileAction() override {
+    if (m_at_end) m_at_end(getCompilerInstance().getPreprocessor());
+  }
 
 private:
   IncludeModel& m_model;
   std::string& m_error;
   bool& m_has_version;
+  std::function<void(clang::Preprocessor&)> m_at_end;
 };
 
 // The model's file system questions, answered through the thread's FileManager (the cache Clang's own lookups use).
@@ -266,6 +363,12 @@ struct Worker {
     std::optional<llvm::ArrayRef<clang::dependency_directives_scan::Directive>> tokens; // none: lex in full
     FileFacts facts;
     std::string absolute; // the file's absolute path, as first named
+    llvm::StringRef text; // in the shared cache, alive for the whole run
+    // The directives without the #defines the filter drops (see DefineFilter), as of the kept names' generation
+    // `filtered_for`, and the names of the dropped ones (texts in the shared cache, alive for the whole run).
+    std::vector<clang::dependency_directives_scan::Directive> filtered;
+    std::vector<llvm::StringRef> dropped;
+    unsigned filtered_for = ~0u;
   };
   struct Files {
     llvm::IntrusiveRefCntPtr<clang::FileManager> manager;
@@ -292,6 +395,22 @@ struct DepScanner::Impl {
   // By the text's address and size: texts live in the shared cache for the whole run.
   std::map<std::pair<const char*, std::size_t>, FileFacts> facts;
 
+  // The define filter's kept names (see filter_defines), shared by the workers; a new name makes a new generation.
+  bool filter = true;
+  std::mutex kept_mutex;
+  llvm::StringSet<> kept;
+  std::atomic<unsigned> kept_generation{0};
+  std::vector<std::string> learned; // names kept since the run began
+  llvm::StringSet<> module_names;   // also kept: the names the modules' own files use (add_module_names)
+
+  void keep(const std::vector<std::string>& names) {
+    std::lock_guard<std::mutex> lock(kept_mutex);
+    for (const auto& n : names) {
+      if (kept.insert(n).second) learned.push_back(n);
+    }
+    ++kept_generation;
+  }
+
   FileFacts facts_for(llvm::StringRef text) {
     const std::pair<const char*, std::size_t> key(text.data(), text.size());
     {
@@ -304,10 +423,28 @@ struct DepScanner::Impl {
     return computed;
   }
 
-  ScanOutcome scan_one(const ScanJob& job, Worker& worker);
+  // One run of the unit's preprocessor, with or without the filter; with the filter, the names it left out that the
+  // unit looked up after all are put in `looked_up`.
+  enum class Run { filtered, full };
+
+  ScanOutcome scan_one(const ScanJob& job, Worker& worker) {
+    if (!filter) return run_unit(job, worker, Run::full, nullptr);
+    std::vector<std::string> looked_up; // dropped names the unit looked up after all
+    ScanOutcome outcome = run_unit(job, worker, Run::filtered, &looked_up);
+    if (looked_up.empty()) return outcome;
+    // Kept from now on, and this unit runs again in full (a second filtered run could find more names, through
+    // branches the first did not take: at most two runs per unit). A full run learns nothing: every name in every
+    // define body it reads enters its table, so its names would keep nearly every define.
+    keep(looked_up);
+    outcome = run_unit(job, worker, Run::full, nullptr);
+    outcome.runs = 2;
+    return outcome;
+  }
+  ScanOutcome run_unit(const ScanJob& job, Worker& worker, Run run, std::vector<std::string>* looked_up);
 };
 
-ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job, Worker& worker) {
+ScanOutcome DepScanner::Impl::run_unit(const ScanJob& job, Worker& worker, Run run,
+                                       std::vector<std::string>* looked_up) {
   ScanOutcome outcome;
   auto& fs = worker.fs;
   if (auto ec = fs->setCurrentWorkingDirectory(job.cwd)) {
@@ -354,15 +491,18 @@ ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job, Worker& worker) {
   pp_options.Includes = job.command.includes;
   pp_options.MacroIncludes = job.command.imacros;
   const std::string module_prefix = job.module_root.empty() ? std::string() : job.module_root + "/";
+  const unsigned generation = kept_generation.load();
+  llvm::DenseSet<const clang::FileEntry*> filtered_files;
   pp_options.DependencyDirectivesForFile =
-      [this, &worker, &files, module_prefix, detect_version = job.detect_version](
+      [this, &worker, &files, module_prefix, detect_version = job.detect_version, run, generation, &filtered_files](
           clang::FileEntryRef file) -> std::optional<llvm::ArrayRef<clang::dependency_directives_scan::Directive>> {
     auto [it, inserted] = files.directives.try_emplace(&file.getFileEntry());
     Worker::Directives& d = it->second;
     if (inserted) {
       auto entry = worker.fs->getOrCreateFileSystemEntry(file.getName());
       if (!entry) return std::nullopt;
-      d.facts = facts_for(entry->getContents());
+      d.text = entry->getContents();
+      d.facts = facts_for(d.text);
       llvm::SmallString<256> absolute(file.getName());
       files.manager->makeAbsolutePath(absolute);
       d.absolute = absolute.str().str();
@@ -370,11 +510,17 @@ ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job, Worker& worker) {
         d.tokens = entry->getDirectiveTokens();
       }
     }
-    if ((d.facts.has_error || detect_version) && !module_prefix.empty() &&
-        llvm::StringRef(d.absolute).starts_with(module_prefix)) {
-      return std::nullopt;
+    const bool own = !module_prefix.empty() && llvm::StringRef(d.absolute).starts_with(module_prefix);
+    if ((d.facts.has_error || detect_version) && own) return std::nullopt;
+    if (run == Run::full || !d.tokens || own) return d.tokens;
+    if (d.filtered_for != generation) { // never while this unit lexes the file: its first entry in this unit
+      std::lock_guard<std::mutex> lock(kept_mutex);
+      filter_defines(d.text, *d.tokens, kept, module_names, d.filtered, d.dropped);
+      d.filtered_for = generation;
     }
-    return d.tokens;
+    if (d.dropped.empty()) return d.tokens;
+    filtered_files.insert(&file.getFileEntry());
+    return llvm::ArrayRef(d.filtered);
   };
 
   clang::CompilerInstance ci;
@@ -383,7 +529,51 @@ ScanOutcome DepScanner::Impl::scan_one(const ScanJob& job, Worker& worker) {
   ci.setFileManager(files.manager.get());
   std::string model_error;
   bool has_version = false;
-  RecordingAction action(*model, model_error, has_version);
+  std::function<void(clang::Preprocessor&)> check;
+  if (run == Run::filtered) {
+    check = [&](clang::Preprocessor& pp) {
+      const clang::IdentifierTable& table = pp.getIdentifierTable();
+      for (const clang::FileEntry* f : filtered_files) {
+        for (llvm::StringRef name : files.directives.find(f)->second.dropped) {
+          if (table.find(name) != table.end()) looked_up->push_back(name.str());
+        }
+      }
+      if (looked_up->empty()) return;
+      std::sort(looked_up->begin(), looked_up->end());
+      looked_up->erase(std::unique(looked_up->begin(), looked_up->end()), looked_up->end());
+      llvm::StringSet<> dropped;
+      for (const clang::FileEntry* f : filtered_files) {
+        for (llvm::StringRef name : files.directives.find(f)->second.dropped)
+          dropped.insert(name);
+      }
+      // A name kept from now on brings its defines' bodies, whose names then enter the table too: keep those
+      // (of this unit's dropped names) at once rather than one run at a time.
+      llvm::StringMap<std::vector<llvm::StringRef>> body_names;
+      for (const clang::FileEntry* f : filtered_files) {
+        const Worker::Directives& d = files.directives.find(f)->second;
+        for (const auto& directive : *d.tokens) {
+          if (directive.Kind != dds::pp_define || directive.Tokens.size() < 4) continue;
+          const llvm::StringRef name = d.text.substr(directive.Tokens[2].Offset, directive.Tokens[2].Length);
+          if (!dropped.contains(name)) continue;
+          auto& names = body_names[name];
+          for (const auto& t : directive.Tokens.drop_front(3)) {
+            if (t.is(clang::tok::raw_identifier)) names.push_back(d.text.substr(t.Offset, t.Length));
+          }
+        }
+      }
+      llvm::StringSet<> found;
+      for (const auto& n : *looked_up)
+        found.insert(n);
+      for (std::size_t i = 0; i < looked_up->size(); ++i) {
+        const auto it = body_names.find((*looked_up)[i]);
+        if (it == body_names.end()) continue;
+        for (llvm::StringRef n : it->second) {
+          if (dropped.contains(n) && found.insert(n).second) looked_up->push_back(n.str());
+        }
+      }
+    };
+  }
+  RecordingAction action(*model, model_error, has_version, std::move(check));
   const bool ran = ci.ExecuteAction(action);
   if (!model_error.empty()) {
     outcome.error = model_error;
@@ -406,8 +596,29 @@ DepScanner::~DepScanner() = default;
 
 unsigned DepScanner::threads() const { return m_impl->threads; }
 
+void DepScanner::set_define_filter(bool on) { m_impl->filter = on; }
+
+void DepScanner::keep_defines(const std::vector<std::string>& names) {
+  m_impl->keep(names);
+  std::lock_guard<std::mutex> lock(m_impl->kept_mutex);
+  m_impl->learned.clear();
+}
+
+std::vector<std::string> DepScanner::learned_defines() const {
+  std::lock_guard<std::mutex> lock(m_impl->kept_mutex);
+  return m_impl->learned;
+}
+
 std::vector<ScanOutcome> DepScanner::scan(const std::vector<ScanJob>& jobs) {
   std::vector<ScanOutcome> outcomes(jobs.size());
+  if (m_impl->filter) {
+    std::set<std::string> roots;
+    for (const auto& job : jobs) {
+      if (!job.module_root.empty()) roots.insert(job.module_root);
+    }
+    for (const auto& root : roots)
+      add_module_names(root, m_impl->module_names);
+  }
   // Larger sources first (a rough measure of a unit's cost), so that no long unit starts last on its own.
   std::vector<std::pair<std::uint64_t, std::size_t>> order;
   for (std::size_t i = 0; i < jobs.size(); ++i) {

@@ -3,6 +3,9 @@
 #include <srcver/sumversion/mod_file.hpp>
 #include <srcver/sumversion/srcversion.hpp>
 
+#include <string>
+#include <unordered_map>
+
 namespace srcver::sumversion {
 namespace {
 
@@ -60,6 +63,9 @@ SrcversionResult compute_srcversion(FileSource& files, const SrcversionRequest& 
   }
 
   Md4 md4;
+  // A file hashed again (a header of several objects) is read and filtered once: modpost reads it each time, with the
+  // same bytes.
+  std::unordered_map<std::string, std::string> filtered;
   for (const std::string& object : result.objects) {
     if (rules.skips_static_libs && is_static_library(object)) continue;
 
@@ -93,17 +99,21 @@ SrcversionResult compute_srcversion(FileSource& files, const SrcversionRequest& 
     }
 
     for (const auto& file : walk.files) {
-      auto content = files.read(file.path);
-      if (!content) {
-        fail_missing(result, rules, file.path, content.takeError());
-        return result;
+      auto known = filtered.find(file.path);
+      if (known == filtered.end()) {
+        auto content = files.read(file.path);
+        if (!content) {
+          fail_missing(result, rules, file.path, content.takeError());
+          return result;
+        }
+        if (!rules.reads_whole_file && content->empty()) {
+          result.outcome = Outcome::no_srcversion;
+          result.reason = file.path + " is empty and cannot be mapped: no srcversion";
+          return result;
+        }
+        known = filtered.emplace(file.path, filter_source(*content, rules)).first;
       }
-      if (!rules.reads_whole_file && content->empty()) {
-        result.outcome = Outcome::no_srcversion;
-        result.reason = file.path + " is empty and cannot be mapped: no srcversion";
-        return result;
-      }
-      const std::string bytes = filter_source(*content, rules);
+      const std::string& bytes = known->second;
       md4.update(bytes);
       if (request.keep_hash_input) result.hash_input += bytes;
       result.hashed.push_back({object, file.path, file.role, bytes.size()});

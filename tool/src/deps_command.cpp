@@ -65,13 +65,15 @@ int run_deps(const DepsCommand& command) {
   options.cache_dir = command.cache_dir;
   options.env = kbuild_shim::current_environment();
   options.threads = command.jobs;
+  options.filter_defines = command.filter_defines;
   // Not destroyed: the process ends after printing, and freeing the scanner's cache of every header read takes
   // longer than the output (the same choice Clang makes for its own compiles).
   auto service = std::make_unique<frontend::DepsService>(options);
   auto found = service->deps_of(*compiles, *kernel);
   if (!found) return report_error(found.takeError());
-  SRCVER_LOG("dependency lists of {} compile(s): {} thread(s), {} compiler run(s) for gcc's macros", compiles->size(),
-             service->threads(), service->compiler_runs());
+  SRCVER_LOG("dependency lists of {} compile(s): {} thread(s), {} compiler run(s) for gcc's macros, {} units, {} "
+             "preprocessor runs",
+             compiles->size(), service->threads(), service->compiler_runs(), service->units(), service->unit_runs());
   llvm::BuryPointer(std::move(service));
 
   int status = exit_ok;

@@ -80,13 +80,14 @@ int run_plan(const PlanCommand& command) {
     options.cache_dir = command.cache_dir;
     options.env = planned->profile.env;
     options.threads = command.jobs;
+    options.filter_defines = command.filter_defines;
     // Not destroyed (see deps_command.cpp): the process ends soon after.
     auto service = std::make_unique<frontend::DepsService>(options);
     auto found = service->deps_of(plan, kernel);
     if (!found) return report_error(found.takeError());
     deps = std::move(*found);
-    SRCVER_LOG("dependency lists: {} thread(s), {} compiler run(s) for gcc's macros", service->threads(),
-               service->compiler_runs());
+    SRCVER_LOG("dependency lists: {} thread(s), {} compiler run(s) for gcc's macros, {} units, {} preprocessor runs",
+               service->threads(), service->compiler_runs(), service->units(), service->unit_runs());
     llvm::BuryPointer(std::move(service));
     for (std::size_t m = 0; m < deps.size(); ++m) {
       for (std::size_t o = 0; o < deps[m].size(); ++o) {

@@ -17,6 +17,7 @@
 #include <llvm/Support/Program.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 
@@ -186,6 +187,11 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
       if (auto hit = cache->load()) return std::move(*hit);
     }
   }
+  using Clock = std::chrono::steady_clock;
+  const auto ms_since = [](Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+  };
+  auto phase_start = Clock::now();
   std::vector<std::string> named;
   auto planned = plan_directory(module_dir, kernel_arg, options.cache_dir, &named);
   if (!planned) {
@@ -211,6 +217,7 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
   }
   const auto& kernel = planned->kernel;
   const auto& plan = planned->plan;
+  SRCVER_LOG("{}: plan {:.1f} ms", kernel.release, ms_since(phase_start));
 
   auto era = sumversion::era_for_version(kernel.version);
   if (!era) return era.takeError();
@@ -230,11 +237,16 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
   deps_options.cache_dir = options.cache_dir;
   deps_options.env = planned->profile.env;
   deps_options.threads = options.jobs;
+  deps_options.filter_defines = options.filter_defines;
   // Not destroyed (see deps_command.cpp): the process ends soon after.
   auto service = std::make_unique<frontend::DepsService>(deps_options);
+  phase_start = Clock::now();
   auto deps = service->deps_of(plan, kernel, /*detect_version=*/!prediction.all_versions);
+  SRCVER_LOG("{}: dependency lists {:.1f} ms ({} units, {} preprocessor runs)", kernel.release, ms_since(phase_start),
+             service->units(), service->unit_runs());
   llvm::BuryPointer(std::move(service));
   if (!deps) return deps.takeError();
+  phase_start = Clock::now();
 
   const Spelling spelling(plan, options.in_tree);
   for (std::size_t mi = 0; mi < plan.modules.size(); ++mi) {
@@ -287,6 +299,7 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
                    "(CONFIG_MODULE_SRCVERSION_ALL is not set)";
     }
   }
+  SRCVER_LOG("{}: sumversion {:.1f} ms", kernel.release, ms_since(phase_start));
   const bool certain = std::none_of(prediction.modules.begin(), prediction.modules.end(),
                                     [](const auto& m) { return m.status == PredictedModule::Status::cannot_predict; });
   if (cache && certain) cache->store(prediction, prediction_inputs(plan, kernel, planned->profile.env, *deps));

@@ -26,6 +26,7 @@ struct DepsOptions {
   std::string cache_dir;        // "" = nothing on disk
   std::vector<std::string> env; // the environment compiles run in (PATH finds the compiler)
   unsigned threads = 0;         // 0 = the number of cores
+  bool filter_defines = true;   // the scanner's define filter (DepScanner::set_define_filter)
 };
 
 // One compile, as a plan or a compilation database gives it.
@@ -51,12 +52,17 @@ public:
                                                   const kbuild_shim::KernelBuild& kernel, bool detect_version = false);
 
   unsigned compiler_runs() const { return m_macros.compiler_runs(); }
+  // Translation units scanned, and preprocessor runs over them (more: the define filter's check sent units again).
+  unsigned units() const { return m_units; }
+  unsigned unit_runs() const { return m_unit_runs; }
   unsigned threads() const { return m_scanner.threads(); }
 
 private:
   DepsOptions m_options;
   GccMacros m_macros;
   DepScanner m_scanner;
+  unsigned m_units = 0;
+  unsigned m_unit_runs = 0;
 };
 
 } // namespace srcver::frontend

@@ -28,6 +28,7 @@ struct ScanOutcome {
   std::vector<std::string> dependencies; // gcc's -MMD list: the source first, spelled as gcc writes it
   std::string error;                     // not empty: gcc's list cannot be known (why; cannot predict)
   bool has_version = false;              // with detect_version: a module version is declared
+  unsigned runs = 1;                     // preprocessor runs (more than one: the define filter's check failed)
 };
 
 class DepScanner {
@@ -42,6 +43,14 @@ public:
   std::vector<ScanOutcome> scan(const std::vector<ScanJob>& jobs);
 
   unsigned threads() const;
+
+  // The define filter (on unless turned off): kernel headers' #defines whose names no unit has looked up are left
+  // out, each unit checked afterwards and run again in full if it looked one up (see scanner.cpp). Its kept names
+  // are a matter of speed only: keep_defines() seeds them (from an earlier run), learned_defines() gives those this
+  // scanner added.
+  void set_define_filter(bool on);
+  void keep_defines(const std::vector<std::string>& names);
+  std::vector<std::string> learned_defines() const;
 
 private:
   struct Impl;

@@ -1,0 +1,3 @@
+== lookups
+@M@/main.o
+@M@/second.o

@@ -1,0 +1,3 @@
+== lookups
+./main.o
+./second.o

@@ -1,0 +1,3 @@
+// kconfig_yes: included or not, by the kernel macro tested before it.
+#pragma once
+int lookups_second(void);
