@@ -61,10 +61,11 @@ cl::opt<unsigned> g_jobs("j", cl::Prefix, cl::desc("Threads for the dependency s
                          cl::value_desc("N"), cl::init(0), cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict),
                          cl::sub(g_check), cl::sub(g_verify), cl::sub(cl::SubCommand::getTopLevel()),
                          cl::cat(g_category));
-cl::opt<bool> g_no_define_filter(
-    "no-define-filter",
-    cl::desc("Preprocess every #define of the kernel's headers (slower; the answer is the same: the filter checks "
-             "each unit and runs it again in full when a name it left out was looked up)"),
+cl::opt<bool> g_define_filter(
+    "define-filter",
+    cl::desc("Leave out the #defines of the kernel's headers whose names no earlier unit looked up (kept names in "
+             "<cache>/kept-defines); each unit is checked and run again in full when a name left out was looked up, "
+             "so the answer is the same. Faster for a module seen before, slower the first time"),
     cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict), cl::sub(g_check), cl::sub(g_verify),
     cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
 cl::opt<bool> g_no_cache("no-cache", cl::desc("Neither read nor write the cache"), cl::sub(g_plan), cl::sub(g_deps),
@@ -198,7 +199,7 @@ int main(int argc, char** argv) {
     command.json = g_json;
     command.deps = g_plan_deps;
     command.jobs = g_jobs;
-    command.filter_defines = !g_no_define_filter;
+    command.filter_defines = g_define_filter;
     command.cache_dir = cache_dir_option();
     return tool::run_plan(command);
   }
@@ -208,7 +209,7 @@ int main(int argc, char** argv) {
     command.kernel = g_deps_kernel;
     command.json = g_json;
     command.jobs = g_jobs;
-    command.filter_defines = !g_no_define_filter;
+    command.filter_defines = g_define_filter;
     command.cache_dir = cache_dir_option();
     return tool::run_deps(command);
   }
@@ -219,7 +220,7 @@ int main(int argc, char** argv) {
     options.all_versions = all_versions;
     options.in_tree = g_in_tree;
     options.prediction_cache = !g_no_prediction_cache;
-    options.filter_defines = !g_no_define_filter;
+    options.filter_defines = g_define_filter;
     return options;
   };
   if (g_check) {

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -66,11 +67,19 @@ bool is_directive_at(llvm::StringRef text, std::size_t pos, std::size_t length) 
   return i == 0 || text[i - 1] == '\n';
 }
 
+// `text.find(word, from)` through glibc's memmem (two-way search; StringRef::find compares at every occurrence of the
+// first character, which for "error" is most of a header).
+std::size_t find_word(llvm::StringRef text, llvm::StringRef word, std::size_t from = 0) {
+  if (from >= text.size()) return llvm::StringRef::npos;
+  const void* at = memmem(text.data() + from, text.size() - from, word.data(), word.size());
+  return at ? static_cast<std::size_t>(static_cast<const char*>(at) - text.data()) : llvm::StringRef::npos;
+}
+
 FileFacts facts_of(llvm::StringRef text) {
   FileFacts facts;
-  facts.changes_listing = text.contains("system_header");
-  for (std::size_t pos = text.find("_Pragma"); !facts.changes_listing && pos != llvm::StringRef::npos;
-       pos = text.find("_Pragma", pos + 1)) {
+  facts.changes_listing = find_word(text, "system_header") != llvm::StringRef::npos;
+  for (std::size_t pos = find_word(text, "_Pragma"); !facts.changes_listing && pos != llvm::StringRef::npos;
+       pos = find_word(text, "_Pragma", pos + 1)) {
     // At the start of a line that does not continue a previous one (a #define's body is not run by the scan).
     std::size_t i = pos;
     while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
@@ -82,8 +91,8 @@ FileFacts facts_of(llvm::StringRef text) {
       facts.changes_listing = !continued;
     }
   }
-  for (std::size_t pos = text.find("error"); !facts.has_error && pos != llvm::StringRef::npos;
-       pos = text.find("error", pos + 1)) {
+  for (std::size_t pos = find_word(text, "error"); !facts.has_error && pos != llvm::StringRef::npos;
+       pos = find_word(text, "error", pos + 1)) {
     facts.has_error = is_directive_at(text, pos, 5);
   }
   return facts;
@@ -199,14 +208,28 @@ private:
 // Clang's preprocessor events, handed to the model.
 class Recorder : public clang::PPCallbacks {
 public:
-  Recorder(clang::Preprocessor& pp, IncludeModel& model, std::string& error, bool& has_version)
-      : m_pp(pp), m_model(model), m_error(error), m_has_version(has_version) {}
+  Recorder(clang::Preprocessor& pp, IncludeModel& model, std::string& error, bool& has_version, llvm::StringSet<>* used)
+      : m_pp(pp), m_model(model), m_error(error), m_has_version(has_version), m_used(used) {}
+
+  // With `used`: every macro name expanded, tested (defined, #ifdef...) or #undef'd, for the define filter.
+  void note(const clang::Token& name) {
+    if (m_used && name.getIdentifierInfo()) m_used->insert(name.getIdentifierInfo()->getName());
+  }
+  void Defined(const clang::Token& name, const clang::MacroDefinition&, clang::SourceRange) override { note(name); }
+  void Ifdef(clang::SourceLocation, const clang::Token& name, const clang::MacroDefinition&) override { note(name); }
+  void Ifndef(clang::SourceLocation, const clang::Token& name, const clang::MacroDefinition&) override { note(name); }
+  void Elifdef(clang::SourceLocation, const clang::Token& name, const clang::MacroDefinition&) override { note(name); }
+  void Elifndef(clang::SourceLocation, const clang::Token& name, const clang::MacroDefinition&) override { note(name); }
+  void MacroUndefined(const clang::Token& name, const clang::MacroDefinition&, const clang::MacroDirective*) override {
+    note(name);
+  }
 
   // <linux/module.h>: MODULE_VERSION(v) is MODULE_INFO(version, v), which puts "version=v" into .modinfo.
   void MacroExpands(const clang::Token& name, const clang::MacroDefinition& /*definition*/,
                     clang::SourceRange /*range*/, const clang::MacroArgs* args) override {
     const clang::IdentifierInfo* id = name.getIdentifierInfo();
     if (!id) return;
+    note(name);
     if (id->getName() == "MODULE_VERSION") {
       m_has_version = true;
     } else if (id->getName() == "MODULE_INFO" && args && args->getNumMacroArguments() >= 1) {
@@ -282,19 +305,20 @@ private:
   IncludeModel& m_model;
   std::string& m_error;
   bool& m_has_version;
+  llvm::StringSet<>* m_used;
   std::optional<std::size_t> m_pending;
   bool m_main_seen = false;
 };
 
 class RecordingAction : public clang::PreprocessOnlyAction {
 public:
-  RecordingAction(IncludeModel& model, std::string& error, bool& has_version,
+  RecordingAction(IncludeModel& model, std::string& error, bool& has_version, llvm::StringSet<>* used,
                   std::function<void(clang::Preprocessor&)> at_end)
-      : m_model(model), m_error(error), m_has_version(has_version), m_at_end(std::move(at_end)) {}
+      : m_model(model), m_error(error), m_has_version(has_version), m_used(used), m_at_end(std::move(at_end)) {}
 
   bool BeginSourceFileAction(clang::CompilerInstance& ci) override {
     auto& pp = ci.getPreprocessor();
-    pp.addPPCallbacks(std::make_unique<Recorder>(pp, m_model, m_error, m_has_version));
+    pp.addPPCallbacks(std::make_unique<Recorder>(pp, m_model, m_error, m_has_version, m_used));
     return true;
   }
   void EndSourceFileAction() override {
@@ -305,6 +329,7 @@ private:
   IncludeModel& m_model;
   std::string& m_error;
   bool& m_has_version;
+  llvm::StringSet<>* m_used;
   std::function<void(clang::Preprocessor&)> m_at_end;
 };
 
@@ -396,7 +421,7 @@ struct DepScanner::Impl {
   std::map<std::pair<const char*, std::size_t>, FileFacts> facts;
 
   // The define filter's kept names (see filter_defines), shared by the workers; a new name makes a new generation.
-  bool filter = true;
+  bool filter = false;
   std::mutex kept_mutex;
   llvm::StringSet<> kept;
   std::atomic<unsigned> kept_generation{0};
@@ -423,8 +448,8 @@ struct DepScanner::Impl {
     return computed;
   }
 
-  // One run of the unit's preprocessor, with or without the filter; with the filter, the names it left out that the
-  // unit looked up after all are put in `looked_up`.
+  // One run of the unit's preprocessor, with or without the filter. With `looked_up`: filtered, the names left out
+  // that the unit looked up after all; full, the names the filter would leave out that the unit expanded or tested.
   enum class Run { filtered, full };
 
   ScanOutcome scan_one(const ScanJob& job, Worker& worker) {
@@ -432,11 +457,13 @@ struct DepScanner::Impl {
     std::vector<std::string> looked_up; // dropped names the unit looked up after all
     ScanOutcome outcome = run_unit(job, worker, Run::filtered, &looked_up);
     if (looked_up.empty()) return outcome;
-    // Kept from now on, and this unit runs again in full (a second filtered run could find more names, through
-    // branches the first did not take: at most two runs per unit). A full run learns nothing: every name in every
-    // define body it reads enters its table, so its names would keep nearly every define.
+    // Kept from now on, and the unit runs again in full, which also keeps the names the filter would leave out that
+    // it expands or tests (the filtered run may have taken other branches), with the names of their bodies: the
+    // next filtered run of this unit then passes its check.
     keep(looked_up);
-    outcome = run_unit(job, worker, Run::full, nullptr);
+    looked_up.clear();
+    outcome = run_unit(job, worker, Run::full, &looked_up);
+    if (!looked_up.empty()) keep(looked_up);
     outcome.runs = 2;
     return outcome;
   }
@@ -494,7 +521,8 @@ ScanOutcome DepScanner::Impl::run_unit(const ScanJob& job, Worker& worker, Run r
   const unsigned generation = kept_generation.load();
   llvm::DenseSet<const clang::FileEntry*> filtered_files;
   pp_options.DependencyDirectivesForFile =
-      [this, &worker, &files, module_prefix, detect_version = job.detect_version, run, generation, &filtered_files](
+      [this, &worker, &files, module_prefix, detect_version = job.detect_version, run, looked_up, generation,
+       &filtered_files](
           clang::FileEntryRef file) -> std::optional<llvm::ArrayRef<clang::dependency_directives_scan::Directive>> {
     auto [it, inserted] = files.directives.try_emplace(&file.getFileEntry());
     Worker::Directives& d = it->second;
@@ -512,15 +540,15 @@ ScanOutcome DepScanner::Impl::run_unit(const ScanJob& job, Worker& worker, Run r
     }
     const bool own = !module_prefix.empty() && llvm::StringRef(d.absolute).starts_with(module_prefix);
     if ((d.facts.has_error || detect_version) && own) return std::nullopt;
-    if (run == Run::full || !d.tokens || own) return d.tokens;
+    if (!looked_up || !d.tokens || own) return d.tokens;
     if (d.filtered_for != generation) { // never while this unit lexes the file: its first entry in this unit
       std::lock_guard<std::mutex> lock(kept_mutex);
       filter_defines(d.text, *d.tokens, kept, module_names, d.filtered, d.dropped);
       d.filtered_for = generation;
     }
+    filtered_files.insert(&file.getFileEntry()); // also with nothing left out: its bodies count in the check
     if (d.dropped.empty()) return d.tokens;
-    filtered_files.insert(&file.getFileEntry());
-    return llvm::ArrayRef(d.filtered);
+    return run == Run::full ? *d.tokens : llvm::ArrayRef(d.filtered);
   };
 
   clang::CompilerInstance ci;
@@ -530,12 +558,17 @@ ScanOutcome DepScanner::Impl::run_unit(const ScanJob& job, Worker& worker, Run r
   std::string model_error;
   bool has_version = false;
   std::function<void(clang::Preprocessor&)> check;
-  if (run == Run::filtered) {
+  llvm::StringSet<> used; // a full run's expanded and tested names
+  if (looked_up) {
     check = [&](clang::Preprocessor& pp) {
+      // Filtered: every name left out that is in the table. Full: every name the filter would leave out that was
+      // expanded or tested (the table also holds every name of every define body read).
       const clang::IdentifierTable& table = pp.getIdentifierTable();
       for (const clang::FileEntry* f : filtered_files) {
         for (llvm::StringRef name : files.directives.find(f)->second.dropped) {
-          if (table.find(name) != table.end()) looked_up->push_back(name.str());
+          if (run == Run::filtered ? table.find(name) != table.end() : used.contains(name)) {
+            looked_up->push_back(name.str());
+          }
         }
       }
       if (looked_up->empty()) return;
@@ -546,34 +579,46 @@ ScanOutcome DepScanner::Impl::run_unit(const ScanJob& job, Worker& worker, Run r
         for (llvm::StringRef name : files.directives.find(f)->second.dropped)
           dropped.insert(name);
       }
-      // A name kept from now on brings its defines' bodies, whose names then enter the table too: keep those
-      // (of this unit's dropped names) at once rather than one run at a time.
+      // The bodies of the defines kept (those of the files here, and those of the names just found) are read when
+      // reached, and their names enter the table: keep those (of this unit's dropped names) at once rather than one
+      // run at a time.
       llvm::StringMap<std::vector<llvm::StringRef>> body_names;
+      std::vector<llvm::StringRef> work;
       for (const clang::FileEntry* f : filtered_files) {
         const Worker::Directives& d = files.directives.find(f)->second;
         for (const auto& directive : *d.tokens) {
           if (directive.Kind != dds::pp_define || directive.Tokens.size() < 4) continue;
           const llvm::StringRef name = d.text.substr(directive.Tokens[2].Offset, directive.Tokens[2].Length);
-          if (!dropped.contains(name)) continue;
           auto& names = body_names[name];
           for (const auto& t : directive.Tokens.drop_front(3)) {
             if (t.is(clang::tok::raw_identifier)) names.push_back(d.text.substr(t.Offset, t.Length));
           }
+          if (!dropped.contains(name)) work.push_back(name);
         }
       }
       llvm::StringSet<> found;
-      for (const auto& n : *looked_up)
+      for (const auto& n : *looked_up) {
         found.insert(n);
-      for (std::size_t i = 0; i < looked_up->size(); ++i) {
-        const auto it = body_names.find((*looked_up)[i]);
+        work.push_back(n);
+      }
+      llvm::StringSet<> expanded;
+      while (!work.empty()) {
+        const llvm::StringRef name = work.back();
+        work.pop_back();
+        if (!expanded.insert(name).second) continue;
+        const auto it = body_names.find(name);
         if (it == body_names.end()) continue;
         for (llvm::StringRef n : it->second) {
-          if (dropped.contains(n) && found.insert(n).second) looked_up->push_back(n.str());
+          if (dropped.contains(n) && found.insert(n).second) {
+            looked_up->push_back(n.str());
+            work.push_back(n);
+          }
         }
       }
     };
   }
-  RecordingAction action(*model, model_error, has_version, std::move(check));
+  RecordingAction action(*model, model_error, has_version, looked_up && run == Run::full ? &used : nullptr,
+                         std::move(check));
   const bool ran = ci.ExecuteAction(action);
   if (!model_error.empty()) {
     outcome.error = model_error;

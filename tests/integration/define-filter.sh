@@ -1,9 +1,9 @@
 #!/bin/bash
-# The front end's define filter (frontend/src/scanner.cpp) against a real kernel: it leaves out the #defines of the
+# The front end's define filter (--define-filter; frontend/src/scanner.cpp) against a real kernel: it leaves out the #defines of the
 # kernel's headers whose names no earlier unit looked up, then checks each unit's identifier table and runs the unit
 # again when a name it left out was looked up after all. Its set of kept names is a matter of speed, never of answers:
 #  1. with an empty set (a new cache), the check fires (more preprocessor runs than units) and the dependency lists
-#     and srcversions equal those of --no-define-filter, on testdata/modules/kernel-macro-lookups (kernel macros
+#     and srcversions equal those of, on testdata/modules/kernel-macro-lookups (kernel macros
 #     decide its includes in every way: #if, IS_ENABLED's pasting, #ifdef, a stringified #include operand...);
 #  2. with the set it learns, the same lists, and after a few runs one run per unit;
 #  3. with a damaged set (garbage, empty lines, every name of the kernel's headers kept), the same lists;
@@ -27,28 +27,28 @@ runs() { # the "N units, M preprocessor runs" of a -v log
   sed -n 's/.* \([0-9]*\) units, \([0-9]*\) preprocessor runs.*/\1 \2/p' "$1" | tail -1
 }
 
-"$bin" plan --deps "$module" "$rel" --cache-dir "$work/exact-cache" --no-define-filter > "$work/exact.txt" ||
-  fail "plan --deps --no-define-filter failed"
+"$bin" plan --deps "$module" "$rel" --cache-dir "$work/exact-cache" > "$work/exact.txt" ||
+  fail "plan --deps failed"
 grep -q '0x00001000.h' "$work/exact.txt" || fail "the stringified include is not in the exact lists"
 
 # 1. an empty set of kept names
-"$bin" plan --deps "$module" "$rel" --cache-dir "$cache" -v > "$work/empty.txt" 2> "$work/empty.log" ||
+"$bin" plan --deps "$module" "$rel" --define-filter --cache-dir "$cache" -v > "$work/empty.txt" 2> "$work/empty.log" ||
   fail "plan --deps with an empty kept set failed: $(cat "$work/empty.log")"
 cmp -s "$work/exact.txt" "$work/empty.txt" || fail "lists with an empty kept set differ: $(diff "$work/exact.txt" "$work/empty.txt" | head -5)"
 read -r units unit_runs <<< "$(runs "$work/empty.log")"
 [ -n "${units:-}" ] || fail "no unit count in the -v log"
 [ "$unit_runs" -gt "$units" ] || fail "the check never fired with an empty kept set ($units units, $unit_runs runs)"
 [ -s "$cache/kept-defines" ] || fail "no kept names written to the cache"
-"$bin" "$module" "$rel" --all-versions=yes --cache-dir "$work/c1" > "$work/p-filter.txt" || fail "predict failed"
-"$bin" "$module" "$rel" --all-versions=yes --cache-dir "$work/c2" --no-define-filter > "$work/p-exact.txt" ||
-  fail "predict --no-define-filter failed"
+"$bin" "$module" "$rel" --all-versions=yes --define-filter --cache-dir "$work/c1" > "$work/p-filter.txt" || fail "predict failed"
+"$bin" "$module" "$rel" --all-versions=yes --cache-dir "$work/c2" > "$work/p-exact.txt" ||
+  fail "predict failed"
 cmp -s "$work/p-filter.txt" "$work/p-exact.txt" || fail "srcversions differ: $(cat "$work/p-filter.txt" "$work/p-exact.txt")"
 
 # 2. the learnt set: each run keeps the names its units looked up; a unit whose filtered run took another branch may
 #    find more the next time, so a few runs may be needed, then one run per unit
 converged=
 for pass in 1 2 3 4 5; do
-  "$bin" plan --deps "$module" "$rel" --cache-dir "$cache" -v > "$work/warm.txt" 2> "$work/warm.log" ||
+  "$bin" plan --deps "$module" "$rel" --define-filter --cache-dir "$cache" -v > "$work/warm.txt" 2> "$work/warm.log" ||
     fail "plan --deps with the learnt set failed (pass $pass)"
   cmp -s "$work/exact.txt" "$work/warm.txt" || fail "lists with the learnt set differ (pass $pass)"
   read -r units unit_runs <<< "$(runs "$work/warm.log")"
@@ -58,22 +58,22 @@ done
 
 # 3. damaged sets
 printf '\n\n\x01garbage\n%s\n' "$(head -c 3000 /dev/urandom | tr -dc 'A-Za-z_\n')" > "$cache/kept-defines"
-"$bin" plan --deps "$module" "$rel" --cache-dir "$cache" > "$work/damaged.txt" || fail "plan --deps with a damaged set failed"
+"$bin" plan --deps "$module" "$rel" --define-filter --cache-dir "$cache" > "$work/damaged.txt" || fail "plan --deps with a damaged set failed"
 cmp -s "$work/exact.txt" "$work/damaged.txt" || fail "lists with a damaged kept set differ"
 grep -rhoE '^[[:space:]]*#[[:space:]]*define[[:space:]]+[A-Za-z_][A-Za-z0-9_]*' "/lib/modules/$rel/build/include" \
   "$(readlink -f "/lib/modules/$rel/build")/include" 2>/dev/null | awk '{print $NF}' | sed 's/.*define//' |
   sort -u > "$cache/kept-defines"
 [ -s "$cache/kept-defines" ] || fail "no names read from the kernel's headers"
-"$bin" plan --deps "$module" "$rel" --cache-dir "$cache" > "$work/all.txt" || fail "plan --deps with every name kept failed"
+"$bin" plan --deps "$module" "$rel" --define-filter --cache-dir "$cache" > "$work/all.txt" || fail "plan --deps with every name kept failed"
 cmp -s "$work/exact.txt" "$work/all.txt" || fail "lists with every name kept differ"
 
 # 4. a large module, when its source is fetched (scripts/fetch-linux-source.sh; the 6.1 kernel only)
 case "$rel" in
   6.1.*)
     btrfs=$("$root/scripts/fetch-linux-source.sh" fs/btrfs) || fail "fs/btrfs of linux-source-6.1 could not be fetched"
-    "$bin" plan --deps "$btrfs" "$rel" --cache-dir "$work/b-exact" --no-define-filter > "$work/b-exact.txt" ||
+    "$bin" plan --deps "$btrfs" "$rel" --cache-dir "$work/b-exact" > "$work/b-exact.txt" ||
       fail "btrfs without the filter failed"
-    "$bin" plan --deps "$btrfs" "$rel" --cache-dir "$work/b-filter" -v > "$work/b-filter.txt" 2> "$work/b.log" ||
+    "$bin" plan --deps "$btrfs" "$rel" --define-filter --cache-dir "$work/b-filter" -v > "$work/b-filter.txt" 2> "$work/b.log" ||
       fail "btrfs with the filter failed"
     cmp -s "$work/b-exact.txt" "$work/b-filter.txt" || fail "btrfs lists differ with the filter"
     echo "define-filter: btrfs: $(runs "$work/b.log") (units, runs) with an empty kept set: lists equal"

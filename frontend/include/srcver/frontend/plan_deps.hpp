@@ -26,7 +26,7 @@ struct DepsOptions {
   std::string cache_dir;        // "" = nothing on disk
   std::vector<std::string> env; // the environment compiles run in (PATH finds the compiler)
   unsigned threads = 0;         // 0 = the number of cores
-  bool filter_defines = true;   // the scanner's define filter (DepScanner::set_define_filter)
+  bool filter_defines = false;  // the scanner's define filter (DepScanner::set_define_filter)
 };
 
 // One compile, as a plan or a compilation database gives it.

@@ -44,7 +44,7 @@ public:
 
   unsigned threads() const;
 
-  // The define filter (on unless turned off): kernel headers' #defines whose names no unit has looked up are left
+  // The define filter (off unless turned on): kernel headers' #defines whose names no unit has looked up are left
   // out, each unit checked afterwards and run again in full if it looked one up (see scanner.cpp). Its kept names
   // are a matter of speed only: keep_defines() seeds them (from an earlier run), learned_defines() gives those this
   // scanner added.

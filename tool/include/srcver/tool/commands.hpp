@@ -48,9 +48,9 @@ struct PlanCommand {
   std::string kernel;    // release or build directory
   std::string cache_dir; // "" = no cache (--no-cache)
   bool json = false;
-  bool deps = false;          // add each object's deps_ list (the front end)
-  unsigned jobs = 0;          // scanning threads, 0 = the number of cores
-  bool filter_defines = true; // the front end's define filter (DepScanner::set_define_filter)
+  bool deps = false;           // add each object's deps_ list (the front end)
+  unsigned jobs = 0;           // scanning threads, 0 = the number of cores
+  bool filter_defines = false; // the front end's define filter (DepScanner::set_define_filter)
 };
 
 int run_plan(const PlanCommand& command);
@@ -61,7 +61,7 @@ struct DepsCommand {
   std::string cache_dir; // "" = no cache
   bool json = false;
   unsigned jobs = 0;
-  bool filter_defines = true; // the front end's define filter (DepScanner::set_define_filter)
+  bool filter_defines = false; // the front end's define filter (DepScanner::set_define_filter)
 };
 
 // Each compile's deps_ list, as the front end computes it for `plan --deps` (the benchmark's entry point too).

@@ -24,7 +24,7 @@ struct PredictOptions {
   // Answer from the prediction cache when nothing changed (prediction_cache.hpp), and store there. Its entries hold no
   // hash input and no list of the dependencies that were not hashed: callers that show those do not use it.
   bool prediction_cache = false;
-  bool filter_defines = true; // the front end's define filter (DepScanner::set_define_filter); same answers
+  bool filter_defines = false; // the front end's define filter (DepScanner::set_define_filter); same answers
 };
 
 struct PredictedModule {
