@@ -166,20 +166,14 @@ void add_module_names(const std::string& root, llvm::StringSet<>& names) {
     budget -= (*text)->getBufferSize();
     const llvm::StringRef t = (*text)->getBuffer();
     for (std::size_t i = 0; i < t.size();) {
-      if (!is_identifier_char(t[i]) || (t[i] >= '0' && t[i] <= '9')) {
-        // skip a number's digits and letters with it (0x1f): not a name
-        if (t[i] >= '0' && t[i] <= '9') {
-          while (i < t.size() && is_identifier_char(t[i]))
-            ++i;
-        } else {
-          ++i;
-        }
-        continue;
-      }
       const std::size_t start = i;
       while (i < t.size() && is_identifier_char(t[i]))
         ++i;
-      names.insert(t.substr(start, i - start));
+      if (i == start) {
+        ++i;
+      } else if (!(t[start] >= '0' && t[start] <= '9')) { // a number (0x1f) is no name
+        names.insert(t.substr(start, i - start));
+      }
     }
   }
 }
