@@ -20,6 +20,12 @@ std::string kept_defines_file(const std::string& cache_dir) {
   return cache_dir.empty() ? std::string() : cache_dir + "/kept-defines";
 }
 
+// A kernel's directive store (see directive_store.hpp), by its build directory.
+std::string directive_store_file(const std::string& cache_dir, const std::string& build_dir) {
+  return cache_dir.empty() ? std::string()
+                           : cache_dir + "/directives/" + kbuild_shim::sha256_hex(build_dir).substr(0, 32) + ".store";
+}
+
 std::vector<std::string> read_names(const std::string& path) {
   std::vector<std::string> names;
   auto text = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
@@ -36,6 +42,13 @@ std::vector<std::string> read_names(const std::string& path) {
 DepsService::DepsService(DepsOptions options)
     : m_options(std::move(options)), m_macros(m_options.cache_dir, m_options.env), m_scanner(m_options.threads) {
   m_scanner.set_define_filter(m_options.filter_defines);
+}
+
+std::size_t DepsService::files_stored() const {
+  std::size_t n = 0;
+  for (const auto& [dir, store] : m_stores)
+    n += store->added();
+  return n;
 }
 
 llvm::Expected<std::vector<std::vector<ObjectDeps>>>
@@ -116,7 +129,10 @@ llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<C
   }
   const std::string kept_file = m_options.filter_defines ? kept_defines_file(m_options.cache_dir) : "";
   if (!kept_file.empty()) m_scanner.keep_defines(read_names(kept_file));
-  auto outcomes = m_scanner.scan(jobs);
+  auto& store = m_stores[kernel.build_dir];
+  if (!store) store = std::make_unique<DirectiveStore>(directive_store_file(m_options.cache_dir, kernel.build_dir));
+  auto outcomes = m_scanner.scan(jobs, store.get());
+  store->save();
   if (!kept_file.empty()) {
     if (auto learned = m_scanner.learned_defines(); !learned.empty()) {
       // Merged with what other runs may have added meanwhile; a lost update costs time, never an answer.

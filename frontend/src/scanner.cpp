@@ -1,3 +1,4 @@
+#include <srcver/frontend/directive_store.hpp>
 #include <srcver/frontend/include_model.hpp>
 #include <srcver/frontend/scanner.hpp>
 #include <srcver/sumversion/error.hpp>
@@ -381,19 +382,24 @@ struct Worker {
   struct Directives {
     std::optional<llvm::ArrayRef<clang::dependency_directives_scan::Directive>> tokens; // none: lex in full
     FileFacts facts;
-    std::string absolute; // the file's absolute path, as first named
+    std::string absolute; // the file's absolute path, as first named, without "." components (store_key)
     llvm::StringRef text; // in the shared cache, alive for the whole run
     // The directives without the #defines the filter drops (see DefineFilter), as of the kept names' generation
     // `filtered_for`, and the names of the dropped ones (texts in the shared cache, alive for the whole run).
     std::vector<clang::dependency_directives_scan::Directive> filtered;
     std::vector<llvm::StringRef> dropped;
     unsigned filtered_for = ~0u;
+    // Served from the directive store: its directives, decoded (`text` is then its directive lines).
+    bool stored = false;
+    std::vector<clang::dependency_directives_scan::Token> stored_tokens;
+    std::vector<clang::dependency_directives_scan::Directive> stored_directives;
   };
   struct Files {
     llvm::IntrusiveRefCntPtr<clang::FileManager> manager;
     llvm::DenseMap<const clang::FileEntry*, Directives> directives; // FileEntry objects live as long as `manager`
   };
   llvm::IntrusiveRefCntPtr<deps::DependencyScanningWorkerFilesystem> fs;
+  llvm::IntrusiveRefCntPtr<StoreFileSystem> disk; // beneath `fs`
   std::map<std::string, Files> by_cwd;
 
   Files& files_for(const std::string& cwd) {
@@ -410,6 +416,8 @@ struct Worker {
 struct DepScanner::Impl {
   unsigned threads = 1;
   deps::DependencyScanningFilesystemSharedCache shared;
+  DirectiveStore* store = nullptr; // during scan(): the kernel's directive store, if any
+  std::atomic<unsigned> served{0}; // files given by a store (once per worker and working directory)
   std::mutex facts_mutex;
   // By the text's address and size: texts live in the shared cache for the whole run.
   std::map<std::pair<const char*, std::size_t>, FileFacts> facts;
@@ -462,6 +470,19 @@ struct DepScanner::Impl {
     return outcome;
   }
   ScanOutcome run_unit(const ScanJob& job, Worker& worker, Run run, std::vector<std::string>* looked_up);
+
+  // Gives the store the files this worker read from disk and scanned, but the module's own.
+  void store_scanned(const Worker& worker) {
+    for (const auto& by_cwd : worker.by_cwd) {
+      for (const auto& [file, d] : by_cwd.second.directives) {
+        if (d.stored || !d.tokens || d.facts.changes_listing) continue;
+        if (worker.disk->own(d.absolute)) continue;
+        if (auto stamp = worker.disk->stamp_read(d.absolute)) {
+          store->add(d.absolute, *stamp, d.text, *d.tokens, d.facts.has_error);
+        }
+      }
+    }
+  }
 };
 
 ScanOutcome DepScanner::Impl::run_unit(const ScanJob& job, Worker& worker, Run run,
@@ -516,7 +537,7 @@ ScanOutcome DepScanner::Impl::run_unit(const ScanJob& job, Worker& worker, Run r
   llvm::DenseSet<const clang::FileEntry*> filtered_files;
   pp_options.DependencyDirectivesForFile =
       [this, &worker, &files, module_prefix, detect_version = job.detect_version, run, looked_up, generation,
-       &filtered_files](
+       &filtered_files, job_cwd = job.cwd](
           clang::FileEntryRef file) -> std::optional<llvm::ArrayRef<clang::dependency_directives_scan::Directive>> {
     auto [it, inserted] = files.directives.try_emplace(&file.getFileEntry());
     Worker::Directives& d = it->second;
@@ -524,12 +545,18 @@ ScanOutcome DepScanner::Impl::run_unit(const ScanJob& job, Worker& worker, Run r
       auto entry = worker.fs->getOrCreateFileSystemEntry(file.getName());
       if (!entry) return std::nullopt;
       d.text = entry->getContents();
-      d.facts = facts_for(d.text);
-      llvm::SmallString<256> absolute(file.getName());
-      files.manager->makeAbsolutePath(absolute);
-      d.absolute = absolute.str().str();
-      if (!d.facts.changes_listing && worker.fs->ensureDirectiveTokensArePopulated(*entry)) {
-        d.tokens = entry->getDirectiveTokens();
+      d.absolute = store_key(job_cwd, file.getName()); // the name the store knows it by: the same files are own
+      if (const DirectiveStore::Entry* stored = store ? store->by_text(d.text.data()) : nullptr) {
+        store->directives(*stored, d.stored_tokens, d.stored_directives);
+        d.tokens = llvm::ArrayRef(d.stored_directives);
+        d.facts.has_error = stored->has_error;
+        d.stored = true;
+        ++served;
+      } else {
+        d.facts = facts_for(d.text);
+        if (!d.facts.changes_listing && worker.fs->ensureDirectiveTokensArePopulated(*entry)) {
+          d.tokens = entry->getDirectiveTokens();
+        }
       }
     }
     const bool own = !module_prefix.empty() && llvm::StringRef(d.absolute).starts_with(module_prefix);
@@ -635,6 +662,8 @@ DepScanner::~DepScanner() = default;
 
 unsigned DepScanner::threads() const { return m_impl->threads; }
 
+unsigned DepScanner::files_from_store() const { return m_impl->served.load(); }
+
 void DepScanner::set_define_filter(bool on) { m_impl->filter = on; }
 
 void DepScanner::keep_defines(const std::vector<std::string>& names) {
@@ -648,7 +677,7 @@ std::vector<std::string> DepScanner::learned_defines() const {
   return m_impl->learned;
 }
 
-std::vector<ScanOutcome> DepScanner::scan(const std::vector<ScanJob>& jobs) {
+std::vector<ScanOutcome> DepScanner::scan(const std::vector<ScanJob>& jobs, DirectiveStore* store) {
   std::vector<ScanOutcome> outcomes(jobs.size());
   if (m_impl->filter) {
     std::set<std::string> roots;
@@ -667,13 +696,22 @@ std::vector<ScanOutcome> DepScanner::scan(const std::vector<ScanJob>& jobs) {
     order.emplace_back(size, i);
   }
   std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> roots;
+  for (const auto& job : jobs) {
+    if (!job.module_root.empty()) roots.push_back(job.module_root);
+  }
+  std::sort(roots.begin(), roots.end());
+  roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+  m_impl->store = store;
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> real(llvm::vfs::createPhysicalFileSystem().release());
     Worker worker;
-    worker.fs = llvm::makeIntrusiveRefCnt<deps::DependencyScanningWorkerFilesystem>(m_impl->shared, real);
+    worker.disk = llvm::makeIntrusiveRefCnt<StoreFileSystem>(real, store, roots);
+    worker.fs = llvm::makeIntrusiveRefCnt<deps::DependencyScanningWorkerFilesystem>(m_impl->shared, worker.disk);
     for (std::size_t n = next++; n < jobs.size(); n = next++)
       outcomes[order[n].second] = m_impl->scan_one(jobs[order[n].second], worker);
+    if (store) m_impl->store_scanned(worker);
   };
   const std::size_t n = std::min<std::size_t>(m_impl->threads, jobs.size());
   if (n <= 1) {

@@ -72,8 +72,9 @@ int run_deps(const DepsCommand& command) {
   auto found = service->deps_of(*compiles, *kernel);
   if (!found) return report_error(found.takeError());
   SRCVER_LOG("dependency lists of {} compile(s): {} thread(s), {} compiler run(s) for gcc's macros, {} units, {} "
-             "preprocessor runs",
-             compiles->size(), service->threads(), service->compiler_runs(), service->units(), service->unit_runs());
+             "preprocessor runs, {} header(s) from the directive store, {} stored",
+             compiles->size(), service->threads(), service->compiler_runs(), service->units(), service->unit_runs(),
+             service->files_from_store(), service->files_stored());
   llvm::BuryPointer(std::move(service));
 
   int status = exit_ok;

@@ -86,8 +86,10 @@ int run_plan(const PlanCommand& command) {
     auto found = service->deps_of(plan, kernel);
     if (!found) return report_error(found.takeError());
     deps = std::move(*found);
-    SRCVER_LOG("dependency lists: {} thread(s), {} compiler run(s) for gcc's macros, {} units, {} preprocessor runs",
-               service->threads(), service->compiler_runs(), service->units(), service->unit_runs());
+    SRCVER_LOG("dependency lists: {} thread(s), {} compiler run(s) for gcc's macros, {} units, {} preprocessor runs, "
+               "{} header(s) from the directive store, {} stored",
+               service->threads(), service->compiler_runs(), service->units(), service->unit_runs(),
+               service->files_from_store(), service->files_stored());
     llvm::BuryPointer(std::move(service));
     for (std::size_t m = 0; m < deps.size(); ++m) {
       for (std::size_t o = 0; o < deps[m].size(); ++o) {

@@ -242,8 +242,10 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
   auto service = std::make_unique<frontend::DepsService>(deps_options);
   phase_start = Clock::now();
   auto deps = service->deps_of(plan, kernel, /*detect_version=*/!prediction.all_versions);
-  SRCVER_LOG("{}: dependency lists {:.1f} ms ({} units, {} preprocessor runs)", kernel.release, ms_since(phase_start),
-             service->units(), service->unit_runs());
+  SRCVER_LOG("{}: dependency lists {:.1f} ms ({} units, {} preprocessor runs, {} header(s) from the directive store, "
+             "{} stored)",
+             kernel.release, ms_since(phase_start), service->units(), service->unit_runs(), service->files_from_store(),
+             service->files_stored());
   llvm::BuryPointer(std::move(service));
   if (!deps) return deps.takeError();
   phase_start = Clock::now();

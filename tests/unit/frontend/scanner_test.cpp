@@ -3,34 +3,14 @@
 // tests/integration/real-kbuild-plan.sh; these tests hold the service's own mechanics.
 #include <srcver/frontend/scanner.hpp>
 
+#include "scratch_dir.hpp"
+
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <unistd.h>
-
 using namespace srcver::frontend;
-namespace fs = std::filesystem;
+using srcver::frontend::testing::ScratchDir;
 
 namespace {
-
-class ScratchDir {
-public:
-  ScratchDir() {
-    m_path = fs::temp_directory_path() / ("srcver-scanner-test-" + std::to_string(::getpid()));
-    fs::remove_all(m_path);
-    fs::create_directories(m_path);
-  }
-  ~ScratchDir() { fs::remove_all(m_path); }
-  void write(const std::string& relative, const std::string& text) const {
-    fs::create_directories((m_path / relative).parent_path());
-    std::ofstream(m_path / relative) << text;
-  }
-  std::string path() const { return m_path.string(); }
-
-private:
-  fs::path m_path;
-};
 
 ScanJob job(const std::string& cwd, const std::string& source) {
   ScanJob j;

@@ -4,6 +4,7 @@
 // One DepsService per run: it keeps gcc's macros, the kernel's fixdep rules and the scanner's shared file cache
 // across plans, modules and kernels.
 
+#include <srcver/frontend/directive_store.hpp>
 #include <srcver/frontend/gcc_macros.hpp>
 #include <srcver/frontend/scanner.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
@@ -11,6 +12,7 @@
 #include <llvm/Support/Error.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -56,10 +58,15 @@ public:
   unsigned units() const { return m_units; }
   unsigned unit_runs() const { return m_unit_runs; }
   unsigned threads() const { return m_scanner.threads(); }
+  // Headers whose directives came from the kernels' directive stores, and headers added to them, in this run.
+  unsigned files_from_store() const { return m_scanner.files_from_store(); }
+  std::size_t files_stored() const;
 
 private:
   DepsOptions m_options;
   GccMacros m_macros;
+  // Per kernel build directory, its directive store; declared before the scanner, whose cache keeps their texts.
+  std::map<std::string, std::unique_ptr<DirectiveStore>> m_stores;
   DepScanner m_scanner;
   unsigned m_units = 0;
   unsigned m_unit_runs = 0;

@@ -14,6 +14,8 @@
 
 namespace srcver::frontend {
 
+class DirectiveStore;
+
 struct ScanJob {
   PreprocessCommand command;
   std::string cwd;         // the compile's working directory
@@ -39,10 +41,14 @@ public:
   DepScanner(const DepScanner&) = delete;
   DepScanner& operator=(const DepScanner&) = delete;
 
-  // Scans the jobs, in parallel; the outcomes are in the jobs' order.
-  std::vector<ScanOutcome> scan(const std::vector<ScanJob>& jobs);
+  // Scans the jobs, in parallel; the outcomes are in the jobs' order. With a store: files are read from it where it
+  // has them unchanged, and those read from disk are added to it (see directive_store.hpp); it must outlive the
+  // scanner, whose cache keeps the texts it served.
+  std::vector<ScanOutcome> scan(const std::vector<ScanJob>& jobs, DirectiveStore* store = nullptr);
 
   unsigned threads() const;
+  // Files whose directives a store gave (counted once per thread and working directory).
+  unsigned files_from_store() const;
 
   // The define filter (off unless turned on): kernel headers' #defines whose names no unit has looked up are left
   // out, each unit checked afterwards and run again in full if it looked one up (see scanner.cpp). Its kept names

@@ -1,0 +1,114 @@
+#pragma once
+// The directive store: the directives of the files a kernel's units include (its headers, the compiler's own), kept on
+// disk between runs so that a module new to a known kernel does not read and scan again the hundreds of headers every
+// module includes. Per file: its stamp (device, inode, size, modification and change times), the text of its
+// directive lines (every other line left empty, so that each token keeps its line and column) and the directives'
+// tokens. A file is served from the store only while its stamp is unchanged; one younger than two seconds is never
+// stored (a change within the clock's resolution would keep the stamp). The module's own files are never stored nor
+// served (they may be lexed in full). A speed matter only: a store that is missing, damaged or of another format is
+// empty, and one that cannot be written is not written.
+
+#include <clang/Lex/DependencyDirectivesScanner.h>
+#include <llvm/ADT/ArrayRef.h>
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/StringMap.h>
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/VirtualFileSystem.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct stat;
+
+namespace srcver::frontend {
+
+// Which version of a file is on disk.
+struct FileStamp {
+  std::uint64_t dev = 0;
+  std::uint64_t ino = 0;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
+  bool operator==(const FileStamp& o) const {
+    return dev == o.dev && ino == o.ino && size == o.size && mtime_ns == o.mtime_ns && ctime_ns == o.ctime_ns;
+  }
+  static FileStamp of(const struct stat& st);
+};
+
+// The name a file is stored under: absolute (from `cwd` when relative), without "." components ("..", which a
+// symbolic link may change the meaning of, is kept).
+std::string store_key(llvm::StringRef cwd, llvm::StringRef name);
+
+class DirectiveStore {
+public:
+  // Reads `path` ("" = a store that is never saved). Files younger than `min_age` are not added.
+  explicit DirectiveStore(std::string path, std::chrono::nanoseconds min_age = std::chrono::seconds(2));
+
+  struct Entry {
+    FileStamp stamp;
+    llvm::StringRef text; // the directive lines, NUL after them
+    bool has_error = false;
+    std::size_t tokens_at = 0; // in the file: the serialised tokens and directives
+    std::uint32_t token_count = 0;
+    std::size_t directives_at = 0;
+    std::uint32_t directive_count = 0;
+  };
+  const Entry* find(llvm::StringRef key) const;
+  // The entry whose text this is (a file served from the store), or none.
+  const Entry* by_text(const char* text) const;
+  // An entry's directives, their tokens in `tokens`.
+  void directives(const Entry& entry, std::vector<clang::dependency_directives_scan::Token>& tokens,
+                  std::vector<clang::dependency_directives_scan::Directive>& out) const;
+
+  // A file scanned in this run, to be stored (thread-safe). False: not storable (its directives' lines overlap).
+  bool add(const std::string& key, const FileStamp& stamp, llvm::StringRef text,
+           llvm::ArrayRef<clang::dependency_directives_scan::Directive> directives, bool has_error);
+  std::size_t size() const { return m_entries.size(); }
+  std::size_t added() const;
+  // Writes the store with the files added, when there are any.
+  void save();
+
+private:
+  std::string m_path;
+  std::int64_t m_min_age_ns;
+  std::unique_ptr<llvm::MemoryBuffer> m_buffer;
+  std::vector<Entry> m_entries;
+  llvm::StringMap<std::size_t> m_by_key;
+  llvm::DenseMap<const char*, std::size_t> m_by_text;
+  mutable std::mutex m_mutex;
+  std::string m_fresh; // serialised entries added in this run
+  std::size_t m_fresh_count = 0;
+  std::vector<std::string> m_fresh_keys;
+};
+
+// The file system the scanner reads through: the disk, with the store's files (outside `own_roots`, stamp unchanged)
+// given as their directive lines, and the stamp of every file read from disk remembered for the store. One per
+// worker thread.
+class StoreFileSystem : public llvm::vfs::ProxyFileSystem {
+public:
+  StoreFileSystem(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> disk, const DirectiveStore* store,
+                  std::vector<std::string> own_roots);
+
+  llvm::ErrorOr<std::unique_ptr<llvm::vfs::File>> openFileForRead(const llvm::Twine& path) override;
+  std::error_code setCurrentWorkingDirectory(const llvm::Twine& path) override;
+
+  // The stamp of a file read from disk (by its store_key), as it was opened.
+  std::optional<FileStamp> stamp_read(llvm::StringRef key) const;
+  bool own(llvm::StringRef key) const;
+
+private:
+  // The store's entry for `key` when it is to be served (`st`: the file's status).
+  const DirectiveStore::Entry* served(const std::string& key, struct stat& st) const;
+  const DirectiveStore* m_store;
+  std::vector<std::string> m_own_roots; // each with a trailing '/'
+  std::string m_cwd;
+  llvm::StringMap<FileStamp> m_read;
+};
+
+} // namespace srcver::frontend

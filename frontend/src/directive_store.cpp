@@ -1,0 +1,364 @@
+#include <srcver/frontend/directive_store.hpp>
+#include <srcver/kbuild_shim/cache_file.hpp>
+
+#include <llvm/ADT/StringSet.h>
+#include <llvm/Config/llvm-config.h>
+#include <llvm/Support/Chrono.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/Process.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <sys/stat.h>
+
+namespace srcver::frontend {
+
+namespace dds = clang::dependency_directives_scan;
+
+namespace {
+
+// Changes with the format and with Clang (token kinds are Clang's enumeration).
+constexpr llvm::StringLiteral k_magic = "srcversion-predict directive store 1, LLVM " LLVM_VERSION_STRING "\n";
+
+void put32(std::string& out, std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+void put64(std::string& out, std::uint64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+
+// Reads the serialised fields in order; any read past the end fails the whole store.
+struct Reader {
+  llvm::StringRef data;
+  std::size_t at = 0;
+  bool ok = true;
+  bool take(void* out, std::size_t n) {
+    if (!ok || data.size() - at < n) return ok = false;
+    std::memcpy(out, data.data() + at, n);
+    at += n;
+    return true;
+  }
+  std::uint32_t u32() {
+    std::uint32_t v = 0;
+    take(&v, sizeof v);
+    return v;
+  }
+  std::uint64_t u64() {
+    std::uint64_t v = 0;
+    take(&v, sizeof v);
+    return v;
+  }
+  llvm::StringRef bytes(std::size_t n) {
+    if (!ok || data.size() - at < n) {
+      ok = false;
+      return {};
+    }
+    const llvm::StringRef s = data.substr(at, n);
+    at += n;
+    return s;
+  }
+  void skip(std::size_t n) { bytes(n); }
+};
+
+constexpr std::size_t k_token_bytes = 12;    // offset, length (u32), kind, flags (u16)
+constexpr std::size_t k_directive_bytes = 8; // kind, token count (u32)
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+llvm::vfs::Status status_of(const llvm::Twine& name, const struct stat& st) {
+  return llvm::vfs::Status(name, llvm::sys::fs::UniqueID(st.st_dev, st.st_ino),
+                           llvm::sys::toTimePoint(st.st_mtim.tv_sec, static_cast<std::uint32_t>(st.st_mtim.tv_nsec)),
+                           st.st_uid, st.st_gid, static_cast<std::uint64_t>(st.st_size),
+                           llvm::sys::fs::file_type::regular_file,
+                           static_cast<llvm::sys::fs::perms>(st.st_mode & llvm::sys::fs::all_perms));
+}
+
+// A store's file: its directive lines.
+class StoredFile : public llvm::vfs::File {
+public:
+  StoredFile(llvm::vfs::Status status, llvm::StringRef text) : m_status(std::move(status)), m_text(text) {}
+  llvm::ErrorOr<llvm::vfs::Status> status() override { return m_status; }
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> getBuffer(const llvm::Twine& name, std::int64_t, bool,
+                                                               bool) override {
+    return llvm::MemoryBuffer::getMemBuffer(m_text, name.str(), /*RequiresNullTerminator=*/true);
+  }
+  std::error_code close() override { return {}; }
+
+private:
+  llvm::vfs::Status m_status;
+  llvm::StringRef m_text;
+};
+
+// A file read from disk (as the physical file system reads it, without asking the kernel for its real path, which
+// the scanner's cache does not use).
+class DiskFile : public llvm::vfs::File {
+public:
+  DiskFile(int fd, llvm::vfs::Status status) : m_fd(fd), m_status(std::move(status)) {}
+  ~DiskFile() override { close(); }
+  llvm::ErrorOr<llvm::vfs::Status> status() override { return m_status; }
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> getBuffer(const llvm::Twine& name, std::int64_t size,
+                                                               bool null_terminated, bool is_volatile) override {
+    return llvm::MemoryBuffer::getOpenFile(llvm::sys::fs::convertFDToNativeFile(m_fd), name, size, null_terminated,
+                                           is_volatile);
+  }
+  std::error_code close() override {
+    if (m_fd < 0) return {};
+    const int fd = m_fd;
+    m_fd = -1;
+    return llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  }
+
+private:
+  int m_fd;
+  llvm::vfs::Status m_status;
+};
+
+} // namespace
+
+FileStamp FileStamp::of(const struct stat& st) {
+  FileStamp s;
+  s.dev = st.st_dev;
+  s.ino = st.st_ino;
+  s.size = static_cast<std::uint64_t>(st.st_size);
+  s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  s.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+  return s;
+}
+
+std::string store_key(llvm::StringRef cwd, llvm::StringRef name) {
+  llvm::SmallString<256> path;
+  if (!llvm::sys::path::is_absolute(name)) path = cwd;
+  llvm::sys::path::append(path, name);
+  llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/false);
+  return path.str().str();
+}
+
+DirectiveStore::DirectiveStore(std::string path, std::chrono::nanoseconds min_age)
+    : m_path(std::move(path)), m_min_age_ns(min_age.count()) {
+  if (m_path.empty()) return;
+  auto buffer = llvm::MemoryBuffer::getFile(m_path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer || !(*buffer)->getBuffer().starts_with(k_magic)) return;
+  m_buffer = std::move(*buffer);
+  Reader r{m_buffer->getBuffer(), k_magic.size()};
+  std::vector<Entry> entries;
+  std::vector<llvm::StringRef> keys;
+  while (r.ok && r.at < r.data.size()) {
+    Entry e;
+    const llvm::StringRef key = r.bytes(r.u32());
+    e.stamp.dev = r.u64();
+    e.stamp.ino = r.u64();
+    e.stamp.size = r.u64();
+    e.stamp.mtime_ns = static_cast<std::int64_t>(r.u64());
+    e.stamp.ctime_ns = static_cast<std::int64_t>(r.u64());
+    e.has_error = (r.u32() & 1) != 0;
+    const std::uint32_t text_size = r.u32();
+    const llvm::StringRef text = r.bytes(std::size_t(text_size) + 1);
+    if (!r.ok || text.back() != '\0') return;
+    e.text = text.drop_back();
+    e.token_count = r.u32();
+    e.tokens_at = r.at;
+    r.skip(std::size_t(e.token_count) * k_token_bytes);
+    e.directive_count = r.u32();
+    e.directives_at = r.at;
+    r.skip(std::size_t(e.directive_count) * k_directive_bytes);
+    if (!r.ok) return; // damaged: an empty store
+    entries.push_back(e);
+    keys.push_back(key);
+  }
+  // Every directive's tokens within the entry's tokens, every token within the text: checked here once.
+  for (const Entry& e : entries) {
+    Reader d{m_buffer->getBuffer(), e.directives_at};
+    std::uint64_t tokens = 0;
+    for (std::uint32_t i = 0; i < e.directive_count; ++i) {
+      d.u32();
+      tokens += d.u32();
+    }
+    if (tokens != e.token_count) return;
+    Reader t{m_buffer->getBuffer(), e.tokens_at};
+    for (std::uint32_t i = 0; i < e.token_count; ++i) {
+      const std::uint64_t offset = t.u32();
+      const std::uint64_t length = t.u32();
+      t.u32();
+      if (offset + length > e.text.size()) return;
+    }
+  }
+  m_entries = std::move(entries);
+  for (std::size_t i = 0; i < m_entries.size(); ++i) {
+    m_by_key[keys[i]] = i;
+    m_by_text[m_entries[i].text.data()] = i;
+  }
+}
+
+const DirectiveStore::Entry* DirectiveStore::find(llvm::StringRef key) const {
+  const auto it = m_by_key.find(key);
+  return it == m_by_key.end() ? nullptr : &m_entries[it->second];
+}
+
+const DirectiveStore::Entry* DirectiveStore::by_text(const char* text) const {
+  const auto it = m_by_text.find(text);
+  return it == m_by_text.end() ? nullptr : &m_entries[it->second];
+}
+
+void DirectiveStore::directives(const Entry& entry, std::vector<dds::Token>& tokens,
+                                std::vector<dds::Directive>& out) const {
+  tokens.clear();
+  out.clear();
+  tokens.reserve(entry.token_count);
+  Reader t{m_buffer->getBuffer(), entry.tokens_at};
+  for (std::uint32_t i = 0; i < entry.token_count; ++i) {
+    const std::uint32_t offset = t.u32();
+    const std::uint32_t length = t.u32();
+    const std::uint32_t kind_flags = t.u32();
+    tokens.emplace_back(offset, length, static_cast<clang::tok::TokenKind>(kind_flags & 0xffff),
+                        static_cast<unsigned short>(kind_flags >> 16));
+  }
+  Reader d{m_buffer->getBuffer(), entry.directives_at};
+  std::size_t next = 0;
+  for (std::uint32_t i = 0; i < entry.directive_count; ++i) {
+    const auto kind = static_cast<dds::DirectiveKind>(d.u32());
+    const std::uint32_t count = d.u32();
+    out.emplace_back(kind, llvm::ArrayRef(tokens).slice(next, count));
+    next += count;
+  }
+}
+
+bool DirectiveStore::add(const std::string& key, const FileStamp& stamp, llvm::StringRef text,
+                         llvm::ArrayRef<dds::Directive> directives, bool has_error) {
+  if (m_path.empty()) return false; // never saved
+  const std::int64_t newest = now_ns() - m_min_age_ns;
+  if (stamp.mtime_ns > newest || stamp.ctime_ns > newest) return false;
+  // The directive lines, each where it was: from the start of its line (or the end of the previous directive on
+  // that line) to the end of its last token, the lines between them left empty.
+  std::string lines;
+  std::string tokens;
+  std::string kinds;
+  std::uint32_t token_count = 0;
+  std::size_t done = 0; // in `text`: copied or replaced up to here
+  for (const auto& d : directives) {
+    put32(kinds, d.Kind);
+    put32(kinds, static_cast<std::uint32_t>(d.Tokens.size()));
+    if (d.Tokens.empty()) continue;
+    const std::size_t first = d.Tokens.front().Offset;
+    const std::size_t end = d.Tokens.back().getEnd();
+    if (first < done || end > text.size()) return false;
+    std::size_t start = first;
+    while (start > done && text[start - 1] != '\n')
+      --start;
+    lines.append(static_cast<std::size_t>(std::count(text.begin() + done, text.begin() + start, '\n')), '\n');
+    const std::size_t base = lines.size();
+    lines.append(text.data() + start, end - start);
+    for (const auto& t : d.Tokens) {
+      if (t.Offset < start || t.getEnd() > end) return false;
+      put32(tokens, static_cast<std::uint32_t>(base + (t.Offset - start)));
+      put32(tokens, t.Length);
+      put32(tokens, static_cast<std::uint32_t>(t.Kind) | (static_cast<std::uint32_t>(t.Flags) << 16));
+      ++token_count;
+    }
+    done = end;
+  }
+  std::string entry;
+  put32(entry, static_cast<std::uint32_t>(key.size()));
+  entry += key;
+  for (std::uint64_t v : {stamp.dev, stamp.ino, stamp.size, static_cast<std::uint64_t>(stamp.mtime_ns),
+                          static_cast<std::uint64_t>(stamp.ctime_ns)})
+    put64(entry, v);
+  put32(entry, has_error ? 1 : 0);
+  put32(entry, static_cast<std::uint32_t>(lines.size()));
+  entry += lines;
+  entry += '\0';
+  put32(entry, token_count);
+  entry += tokens;
+  put32(entry, static_cast<std::uint32_t>(directives.size()));
+  entry += kinds;
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (std::find(m_fresh_keys.begin(), m_fresh_keys.end(), key) != m_fresh_keys.end()) return true;
+  m_fresh_keys.push_back(key);
+  m_fresh += entry;
+  ++m_fresh_count;
+  return true;
+}
+
+std::size_t DirectiveStore::added() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_fresh_count;
+}
+
+void DirectiveStore::save() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_path.empty() || m_fresh_count == 0) return;
+  llvm::StringSet<> fresh;
+  for (const auto& k : m_fresh_keys)
+    fresh.insert(k);
+  std::string out(k_magic);
+  if (m_buffer) { // the entries read, but those stored again
+    Reader r{m_buffer->getBuffer(), k_magic.size()};
+    while (r.ok && r.at < r.data.size()) {
+      const std::size_t begin = r.at;
+      const llvm::StringRef key = r.bytes(r.u32());
+      r.skip(5 * 8 + 4);
+      r.skip(std::size_t(r.u32()) + 1);
+      r.skip(std::size_t(r.u32()) * k_token_bytes);
+      r.skip(std::size_t(r.u32()) * k_directive_bytes);
+      if (r.ok && !fresh.contains(key)) out.append(r.data.data() + begin, r.at - begin);
+    }
+  }
+  out += m_fresh;
+  kbuild_shim::write_atomically(m_path, out);
+}
+
+StoreFileSystem::StoreFileSystem(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> disk, const DirectiveStore* store,
+                                 std::vector<std::string> own_roots)
+    : ProxyFileSystem(std::move(disk)), m_store(store), m_own_roots(std::move(own_roots)) {
+  for (auto& r : m_own_roots) {
+    if (r.empty() || r.back() != '/') r += '/';
+  }
+  if (auto cwd = getUnderlyingFS().getCurrentWorkingDirectory()) m_cwd = *cwd;
+}
+
+bool StoreFileSystem::own(llvm::StringRef key) const {
+  for (const auto& r : m_own_roots) {
+    if (key.starts_with(r)) return true;
+  }
+  return false;
+}
+
+const DirectiveStore::Entry* StoreFileSystem::served(const std::string& key, struct stat& st) const {
+  if (!m_store || own(key)) return nullptr;
+  const DirectiveStore::Entry* entry = m_store->find(key);
+  if (!entry) return nullptr;
+  if (::stat(key.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || !(FileStamp::of(st) == entry->stamp)) return nullptr;
+  return entry;
+}
+
+llvm::ErrorOr<std::unique_ptr<llvm::vfs::File>> StoreFileSystem::openFileForRead(const llvm::Twine& path) {
+  const std::string name = path.str();
+  const std::string key = store_key(m_cwd, name);
+  struct stat st {};
+  if (const DirectiveStore::Entry* entry = served(key, st)) {
+    return std::make_unique<StoredFile>(status_of(name, st), entry->text);
+  }
+  int fd = -1;
+  if (auto ec = llvm::sys::fs::openFileForRead(key, fd, llvm::sys::fs::OF_None)) return ec;
+  if (::fstat(fd, &st) != 0) {
+    const std::error_code ec(errno, std::generic_category());
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+    return ec;
+  }
+  m_read[key] = FileStamp::of(st);
+  return std::make_unique<DiskFile>(fd, status_of(name, st));
+}
+
+std::error_code StoreFileSystem::setCurrentWorkingDirectory(const llvm::Twine& path) {
+  if (auto ec = ProxyFileSystem::setCurrentWorkingDirectory(path)) return ec;
+  if (auto cwd = getUnderlyingFS().getCurrentWorkingDirectory()) m_cwd = *cwd;
+  return {};
+}
+
+std::optional<FileStamp> StoreFileSystem::stamp_read(llvm::StringRef key) const {
+  const auto it = m_read.find(key);
+  if (it == m_read.end()) return std::nullopt;
+  return it->second;
+}
+
+} // namespace srcver::frontend

@@ -1,0 +1,185 @@
+// The directive store on real files: a scan served from a store gives the lists and the errors of a scan from disk,
+// a changed file is read again, the module's own files and files lexed in full are never stored, a young file is not
+// stored, and a damaged store is an empty one. (Against real builds, the store is in play in every integration test
+// that predicts twice with one cache: tests/integration/directive-store.sh compares the lists with and without it.)
+#include <srcver/frontend/compile_command.hpp>
+#include <srcver/frontend/directive_store.hpp>
+#include <srcver/frontend/scanner.hpp>
+
+#include "scratch_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+
+using namespace srcver::frontend;
+using srcver::frontend::testing::ScratchDir;
+
+namespace {
+
+constexpr std::chrono::nanoseconds k_any_age{0};
+
+// As Kbuild compiles an external module: in the kernel's directory, the source by its absolute name, the kernel's
+// headers through -I./include.
+ScanJob job(const std::string& kernel, const std::string& module, const std::string& source) {
+  auto command = parse_compile_command({"gcc", "-nostdinc", "-I./include", "-c", "-o", "x.o", module + "/" + source},
+                                       module + "/" + source);
+  EXPECT_TRUE(static_cast<bool>(command));
+  ScanJob j;
+  j.command = std::move(*command);
+  j.cwd = kernel;
+  j.module_root = module;
+  return j;
+}
+
+// A "kernel" directory of headers and a module that includes them.
+struct Layout {
+  ScratchDir dir{"directive-store"};
+  std::string store;
+  std::string kernel;
+  std::string module;
+  Layout() {
+    store = dir.path() + "/cache/kernel.store";
+    kernel = dir.path() + "/kern";
+    module = dir.path() + "/module";
+    // Comments, continued lines, a directive after a comment on its line, a condition on __LINE__ (the directive
+    // lines must keep their lines), an include guard, no newline at the end.
+    dir.write("kern/include/a.h", "#ifndef A_H\n#define A_H\n/* a comment\n   of three lines */\n"
+                                  "int code(void); /* not a directive */\n"
+                                  "#define LONG_ONE(x) \\\n  ((x) + \\\n   1)\n"
+                                  "#if __LINE__ == 9\n#include \"nine.h\"\n#else\n#include \"not-nine.h\"\n#endif\n"
+                                  "  /* c */ #  include \"b.h\" // trailing\n"
+                                  "#endif");
+    dir.write("kern/include/nine.h", "#define NINE 9\n");
+    dir.write("kern/include/not-nine.h", "#define NOT_NINE 1\n");
+    dir.write("kern/include/b.h", "\n\n#if LONG_ONE(1) == 2\n#include \"two.h\"\n#endif\n");
+    dir.write("kern/include/two.h", "\n");
+    // An include that fails, reached only when the unit asks for it.
+    dir.write("kern/include/c.h", "\n/* x */\n#ifdef WANT_MISSING\n\n#  include \"missing.h\"\n#endif\n");
+    dir.write("module/m.c", "#include <a.h>\n#include \"own.h\"\n#include <c.h>\n");
+    dir.write("module/own.h", "#define OWN 1\n");
+    dir.write("module/e.c", "#define WANT_MISSING\n#include <c.h>\n");
+  }
+  std::vector<ScanJob> jobs() const { return {job(kernel, module, "m.c"), job(kernel, module, "e.c")}; }
+  // The names of a list's files.
+  static std::vector<std::string> names(const std::vector<std::string>& list) {
+    std::vector<std::string> out;
+    for (const auto& f : list)
+      out.push_back(f.substr(f.rfind('/') + 1));
+    return out;
+  }
+};
+
+std::vector<ScanOutcome> scan(const std::vector<ScanJob>& jobs, DirectiveStore* store, unsigned* served = nullptr,
+                              unsigned threads = 1) {
+  DepScanner scanner(threads);
+  auto out = scanner.scan(jobs, store);
+  if (served) *served = scanner.files_from_store();
+  return out;
+}
+
+} // namespace
+
+TEST(DirectiveStore, ServedFilesGiveTheListsAndErrorsOfTheDisk) {
+  Layout l;
+  const auto plain = scan(l.jobs(), nullptr);
+  ASSERT_EQ(plain[0].error, "");
+  EXPECT_EQ(Layout::names(plain[0].dependencies),
+            (std::vector<std::string>{"m.c", "a.h", "nine.h", "b.h", "two.h", "own.h", "c.h"}));
+  EXPECT_NE(plain[1].error.find("missing.h"), std::string::npos) << plain[1].error;
+
+  DirectiveStore first(l.store, k_any_age);
+  unsigned served = 0;
+  const auto filling = scan(l.jobs(), &first, &served);
+  EXPECT_EQ(served, 0u);
+  EXPECT_EQ(filling[0].dependencies, plain[0].dependencies);
+  first.save();
+  EXPECT_EQ(first.added(), 5u); // a.h, nine.h, b.h, two.h, c.h: not the module's own.h, m.c, e.c
+
+  for (unsigned threads : {1u, 2u}) {
+    DirectiveStore second(l.store, k_any_age);
+    EXPECT_EQ(second.size(), 5u);
+    const auto stored = scan(l.jobs(), &second, &served, threads);
+    EXPECT_GE(served, 5u);
+    EXPECT_EQ(stored[0].error, "");
+    EXPECT_EQ(stored[0].dependencies, plain[0].dependencies);
+    EXPECT_EQ(stored[1].error, plain[1].error);
+    EXPECT_EQ(second.added(), 0u);
+  }
+}
+
+TEST(DirectiveStore, KeepsEachDirectiveOnItsLineAndColumn) {
+  Layout l;
+  DirectiveStore first(l.store, k_any_age);
+  scan(l.jobs(), &first);
+  first.save();
+  DirectiveStore second(l.store, k_any_age);
+  const DirectiveStore::Entry* a = second.find(l.kernel + "/include/a.h");
+  ASSERT_NE(a, nullptr);
+  // Line by line, a directive line is the file's line, any other is empty.
+  llvm::SmallVector<llvm::StringRef, 0> lines;
+  a->text.split(lines, '\n');
+  ASSERT_EQ(lines.size(), 15u);
+  EXPECT_EQ(lines[2], "");
+  EXPECT_EQ(lines[4], "");
+  EXPECT_EQ(lines[5], "#define LONG_ONE(x) \\");
+  EXPECT_EQ(lines[8], "#if __LINE__ == 9");
+  EXPECT_EQ(lines[13], "  /* c */ #  include \"b.h\" // trailing");
+  EXPECT_EQ(lines[14], "#endif");
+  EXPECT_EQ(second.find(l.dir.path() + "/module/own.h"), nullptr);
+}
+
+TEST(DirectiveStore, AChangedFileIsReadAgain) {
+  Layout l;
+  DirectiveStore first(l.store, k_any_age);
+  scan(l.jobs(), &first);
+  first.save();
+  // Same size, other text: the stamp's times and (after a rename) its inode change.
+  l.dir.write("kern/include/b.h.new", "\n\n#if LONG_ONE(1) == 3\n#include \"two.h\"\n#endif\n");
+  std::filesystem::rename(l.kernel + "/include/b.h.new", l.kernel + "/include/b.h");
+  DirectiveStore second(l.store, k_any_age);
+  unsigned served = 0;
+  const auto out = scan(l.jobs(), &second, &served);
+  EXPECT_EQ(Layout::names(out[0].dependencies),
+            (std::vector<std::string>{"m.c", "a.h", "nine.h", "b.h", "own.h", "c.h"}));
+  EXPECT_EQ(served, 3u); // a.h, nine.h, c.h (once per worker and working directory); b.h read from disk
+  second.save();
+  EXPECT_EQ(second.added(), 1u); // b.h, stored again
+}
+
+TEST(DirectiveStore, YoungFilesAreNotStored) {
+  Layout l;
+  DirectiveStore store(l.store); // two seconds: every file here was just written
+  scan(l.jobs(), &store);
+  EXPECT_EQ(store.added(), 0u);
+  store.save();
+  EXPECT_FALSE(std::filesystem::exists(l.store));
+}
+
+TEST(DirectiveStore, FilesLexedInFullAreNotStored) {
+  Layout l;
+  l.dir.write("kern/include/sys.h", "#pragma GCC system_header\n#define SYS 1\n");
+  l.dir.write("kern/include/once.h", "_Pragma(\"once\")\n#define ONCE 1\n");
+  l.dir.write("module/p.c", "#include <sys.h>\n#include <once.h>\n");
+  DirectiveStore store(l.store, k_any_age);
+  const auto out = scan({job(l.kernel, l.module, "p.c")}, &store);
+  EXPECT_EQ(out[0].error, "");
+  EXPECT_EQ(store.added(), 0u);
+}
+
+TEST(DirectiveStore, ADamagedStoreIsEmpty) {
+  Layout l;
+  const auto plain = scan(l.jobs(), nullptr);
+  DirectiveStore first(l.store, k_any_age);
+  scan(l.jobs(), &first);
+  first.save();
+  const auto size = std::filesystem::file_size(l.store);
+  for (auto cut : {size - 3, size / 2, std::uintmax_t(10)}) {
+    std::filesystem::resize_file(l.store, cut);
+    DirectiveStore damaged(l.store, k_any_age);
+    EXPECT_EQ(damaged.size(), 0u) << cut;
+    const auto out = scan(l.jobs(), &damaged);
+    EXPECT_EQ(out[0].dependencies, plain[0].dependencies);
+  }
+}
