@@ -12,9 +12,11 @@
 #     real       the real build with CONFIG_MODULE_SRCVERSION_ALL=y (-j2, this machine's cores), sources copied afresh;
 #     cold       the prediction (--all-versions=yes, the same setting) with an empty tool cache: the kernel's profile
 #                captured (its top-level Makefile run), gcc -dM and fixdep probed;
-#     new        the kernel already known to the cache (filled by predicting examples/hello once), the module new:
-#                a fresh copy of it at a new path (the DKMS case: a package built for the first time on a kernel);
-#     unchanged  the same copy predicted again, nothing changed (answered from the prediction cache);
+#     new        the kernel already known to the cache, filled by predicting another module once (examples/hello;
+#                for hello, testdata/modules/kernel-macro-lookups), the module new: a fresh copy of it at a new path
+#                (the DKMS case: a package built for the first time on a kernel), with a fresh copy of that cache
+#                each run, so that nothing the subject's own earlier runs left (its headers' directives) is used;
+#     unchanged  a copy predicted again, nothing changed (answered from the prediction cache of its own cache);
 #     gcc -E     every object's own command with -E (two at a time), the preprocessing alone;
 #     csd        clang-scan-deps-19 -j 2 on the same objects (their preprocessor options).
 #   Every prediction is checked against `modinfo -F srcversion` of the real build first: a ratio of a wrong answer
@@ -81,9 +83,19 @@ def modinfo(build, module):
             return run_ok(['modinfo', '-F', 'srcversion', f], ENV).strip()
     raise SystemExit('predict-vs-build: %s not built in %s' % (module, build))
 
-# The kernel known to a cache: what "new" starts from.
-known = os.path.join(WORK, 'cache-known')
-predict(fresh_copy(os.path.join(ROOT, 'examples', 'hello'), 'warmer'), known)
+# The kernel known to a cache, from another module than the subject: what "new" starts from (copied for each run).
+known = {}
+for warmer in ('examples/hello', 'testdata/modules/kernel-macro-lookups'):
+    known[warmer] = os.path.join(WORK, 'cache-known-' + os.path.basename(warmer))
+    predict(fresh_copy(os.path.join(ROOT, warmer), 'warmer'), known[warmer])
+counter_cache = [0]
+
+def known_copy(name):
+    counter_cache[0] += 1
+    warmer = 'testdata/modules/kernel-macro-lookups' if name == 'hello' else 'examples/hello'
+    d = os.path.join(WORK, 'cache-new-%d' % counter_cache[0])
+    shutil.copytree(known[warmer], d, symlinks=True)
+    return d
 
 rows = []
 for spec in sys.argv[1:]:
@@ -108,8 +120,9 @@ for spec in sys.argv[1:]:
         run_ok(['clang-scan-deps-19', '-compilation-database=' + os.path.join(db, 'compile_commands.json'),
                 '-format=make', '-j', '2'], ENV)
     unchanged = fresh_copy(src, name + '-unchanged')
+    unchanged_cache = known_copy(name)
     time.sleep(2.1)
-    predict(unchanged, known)  # fills the prediction cache
+    predict(unchanged, unchanged_cache)  # fills the prediction cache
     t = {k: [] for k in ('real', 'cold', 'new', 'unchanged', 'gcc', 'csd')}
     for r in range(RUNS):
         t['real'].append(timed(lambda: real_build(kind, src, r + 1)))
@@ -117,8 +130,9 @@ for spec in sys.argv[1:]:
         cache = os.path.join(WORK, 'cache-cold-%s-%d' % (name, r))
         t['cold'].append(timed(lambda: predict(d, cache)))
         d = fresh_copy(src, name + '-new')
-        t['new'].append(timed(lambda: predict(d, known)))
-        t['unchanged'].append(timed(lambda: predict(unchanged, known)))
+        cache = known_copy(name)
+        t['new'].append(timed(lambda: predict(d, cache)))
+        t['unchanged'].append(timed(lambda: predict(unchanged, unchanged_cache)))
         t['gcc'].append(timed(run_gcc))
         t['csd'].append(timed(run_csd))
         shutil.rmtree(os.path.join(WORK, 'real-%d' % (r + 1)), ignore_errors=True)

@@ -20,7 +20,7 @@ namespace dds = clang::dependency_directives_scan;
 namespace {
 
 // Changes with the format and with Clang (token kinds are Clang's enumeration).
-constexpr llvm::StringLiteral k_magic = "srcversion-predict directive store 1, LLVM " LLVM_VERSION_STRING "\n";
+constexpr llvm::StringLiteral k_magic = "srcversion-predict directive store 2, LLVM " LLVM_VERSION_STRING "\n";
 
 void put32(std::string& out, std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void put64(std::string& out, std::uint64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
@@ -55,7 +55,6 @@ struct Reader {
     at += n;
     return s;
   }
-  void skip(std::size_t n) { bytes(n); }
 };
 
 constexpr std::size_t k_token_bytes = 12;    // offset, length (u32), kind, flags (u16)
@@ -140,10 +139,12 @@ DirectiveStore::DirectiveStore(std::string path, std::chrono::nanoseconds min_ag
   auto buffer = llvm::MemoryBuffer::getFile(m_path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer || !(*buffer)->getBuffer().starts_with(k_magic)) return;
   m_buffer = std::move(*buffer);
+  // The index only (each file's data is checked when it is served: see intact()).
   Reader r{m_buffer->getBuffer(), k_magic.size()};
+  const std::uint32_t count = r.u32();
   std::vector<Entry> entries;
   std::vector<llvm::StringRef> keys;
-  while (r.ok && r.at < r.data.size()) {
+  for (std::uint32_t i = 0; i < count && r.ok; ++i) {
     Entry e;
     const llvm::StringRef key = r.bytes(r.u32());
     e.stamp.dev = r.u64();
@@ -152,42 +153,44 @@ DirectiveStore::DirectiveStore(std::string path, std::chrono::nanoseconds min_ag
     e.stamp.mtime_ns = static_cast<std::int64_t>(r.u64());
     e.stamp.ctime_ns = static_cast<std::int64_t>(r.u64());
     e.has_error = (r.u32() & 1) != 0;
-    const std::uint32_t text_size = r.u32();
-    const llvm::StringRef text = r.bytes(std::size_t(text_size) + 1);
-    if (!r.ok || text.back() != '\0') return;
-    e.text = text.drop_back();
+    const std::uint64_t text_size = r.u32();
     e.token_count = r.u32();
-    e.tokens_at = r.at;
-    r.skip(std::size_t(e.token_count) * k_token_bytes);
     e.directive_count = r.u32();
-    e.directives_at = r.at;
-    r.skip(std::size_t(e.directive_count) * k_directive_bytes);
-    if (!r.ok) return; // damaged: an empty store
+    const std::uint64_t at = r.u64();
+    const std::uint64_t end =
+        at + text_size + 1 + std::uint64_t(e.token_count) * k_token_bytes + e.directive_count * k_directive_bytes;
+    if (!r.ok || end > r.data.size() || end < at) return; // damaged: an empty store
+    e.text = r.data.substr(at, text_size);
+    e.tokens_at = at + text_size + 1;
+    e.directives_at = e.tokens_at + std::size_t(e.token_count) * k_token_bytes;
     entries.push_back(e);
     keys.push_back(key);
   }
-  // Every directive's tokens within the entry's tokens, every token within the text: checked here once.
-  for (const Entry& e : entries) {
-    Reader d{m_buffer->getBuffer(), e.directives_at};
-    std::uint64_t tokens = 0;
-    for (std::uint32_t i = 0; i < e.directive_count; ++i) {
-      d.u32();
-      tokens += d.u32();
-    }
-    if (tokens != e.token_count) return;
-    Reader t{m_buffer->getBuffer(), e.tokens_at};
-    for (std::uint32_t i = 0; i < e.token_count; ++i) {
-      const std::uint64_t offset = t.u32();
-      const std::uint64_t length = t.u32();
-      t.u32();
-      if (offset + length > e.text.size()) return;
-    }
-  }
+  if (!r.ok) return;
   m_entries = std::move(entries);
   for (std::size_t i = 0; i < m_entries.size(); ++i) {
     m_by_key[keys[i]] = i;
     m_by_text[m_entries[i].text.data()] = i;
   }
+}
+
+bool DirectiveStore::intact(const Entry& e) const {
+  if (e.text.data()[e.text.size()] != '\0') return false;
+  Reader d{m_buffer->getBuffer(), e.directives_at};
+  std::uint64_t tokens = 0;
+  for (std::uint32_t i = 0; i < e.directive_count; ++i) {
+    d.u32();
+    tokens += d.u32();
+  }
+  if (tokens != e.token_count) return false;
+  Reader t{m_buffer->getBuffer(), e.tokens_at};
+  for (std::uint32_t i = 0; i < e.token_count; ++i) {
+    const std::uint64_t offset = t.u32();
+    const std::uint64_t length = t.u32();
+    t.u32();
+    if (offset + length > e.text.size()) return false;
+  }
+  return d.ok && t.ok;
 }
 
 const DirectiveStore::Entry* DirectiveStore::find(llvm::StringRef key) const {
@@ -257,53 +260,71 @@ bool DirectiveStore::add(const std::string& key, const FileStamp& stamp, llvm::S
     }
     done = end;
   }
-  std::string entry;
-  put32(entry, static_cast<std::uint32_t>(key.size()));
-  entry += key;
-  for (std::uint64_t v : {stamp.dev, stamp.ino, stamp.size, static_cast<std::uint64_t>(stamp.mtime_ns),
-                          static_cast<std::uint64_t>(stamp.ctime_ns)})
-    put64(entry, v);
-  put32(entry, has_error ? 1 : 0);
-  put32(entry, static_cast<std::uint32_t>(lines.size()));
-  entry += lines;
-  entry += '\0';
-  put32(entry, token_count);
-  entry += tokens;
-  put32(entry, static_cast<std::uint32_t>(directives.size()));
-  entry += kinds;
+  Fresh fresh;
+  fresh.key = key;
+  fresh.stamp = stamp;
+  fresh.has_error = has_error;
+  fresh.text_size = static_cast<std::uint32_t>(lines.size());
+  fresh.token_count = token_count;
+  fresh.directive_count = static_cast<std::uint32_t>(directives.size());
+  fresh.data = std::move(lines);
+  fresh.data += '\0';
+  fresh.data += tokens;
+  fresh.data += kinds;
   std::lock_guard<std::mutex> lock(m_mutex);
-  if (std::find(m_fresh_keys.begin(), m_fresh_keys.end(), key) != m_fresh_keys.end()) return true;
-  m_fresh_keys.push_back(key);
-  m_fresh += entry;
-  ++m_fresh_count;
+  if (!m_fresh_keys.insert(key).second) return true;
+  m_fresh.push_back(std::move(fresh));
   return true;
 }
 
 std::size_t DirectiveStore::added() const {
   std::lock_guard<std::mutex> lock(m_mutex);
-  return m_fresh_count;
+  return m_fresh.size();
 }
 
 void DirectiveStore::save() {
   std::lock_guard<std::mutex> lock(m_mutex);
-  if (m_path.empty() || m_fresh_count == 0) return;
-  llvm::StringSet<> fresh;
-  for (const auto& k : m_fresh_keys)
-    fresh.insert(k);
-  std::string out(k_magic);
-  if (m_buffer) { // the entries read, but those stored again
-    Reader r{m_buffer->getBuffer(), k_magic.size()};
-    while (r.ok && r.at < r.data.size()) {
-      const std::size_t begin = r.at;
-      const llvm::StringRef key = r.bytes(r.u32());
-      r.skip(5 * 8 + 4);
-      r.skip(std::size_t(r.u32()) + 1);
-      r.skip(std::size_t(r.u32()) * k_token_bytes);
-      r.skip(std::size_t(r.u32()) * k_directive_bytes);
-      if (r.ok && !fresh.contains(key)) out.append(r.data.data() + begin, r.at - begin);
-    }
+  if (m_path.empty() || m_fresh.empty()) return;
+  // The entries read, but those stored again, then the new ones: the index, then each one's data.
+  struct Item {
+    llvm::StringRef key;
+    FileStamp stamp;
+    bool has_error;
+    std::uint32_t text_size, token_count, directive_count;
+    llvm::StringRef data;
+  };
+  std::vector<Item> items;
+  for (const auto& [key, i] : m_by_key) {
+    if (m_fresh_keys.contains(key)) continue;
+    const Entry& e = m_entries[i];
+    const std::size_t end = e.directives_at + std::size_t(e.directive_count) * k_directive_bytes;
+    items.push_back({key, e.stamp, e.has_error, static_cast<std::uint32_t>(e.text.size()), e.token_count,
+                     e.directive_count, m_buffer->getBuffer().slice(e.text.data() - m_buffer->getBufferStart(), end)});
   }
-  out += m_fresh;
+  for (const Fresh& f : m_fresh)
+    items.push_back({f.key, f.stamp, f.has_error, f.text_size, f.token_count, f.directive_count, f.data});
+  std::size_t index_size = k_magic.size() + 4;
+  for (const Item& item : items)
+    index_size += 4 + item.key.size() + 5 * 8 + 4 * 4 + 8;
+  std::string out(k_magic);
+  put32(out, static_cast<std::uint32_t>(items.size()));
+  std::uint64_t at = index_size;
+  for (const Item& item : items) {
+    put32(out, static_cast<std::uint32_t>(item.key.size()));
+    out += item.key;
+    for (std::uint64_t v :
+         {item.stamp.dev, item.stamp.ino, item.stamp.size, static_cast<std::uint64_t>(item.stamp.mtime_ns),
+          static_cast<std::uint64_t>(item.stamp.ctime_ns)})
+      put64(out, v);
+    put32(out, item.has_error ? 1 : 0);
+    put32(out, item.text_size);
+    put32(out, item.token_count);
+    put32(out, item.directive_count);
+    put64(out, at);
+    at += item.data.size();
+  }
+  for (const Item& item : items)
+    out += item.data;
   kbuild_shim::write_atomically(m_path, out);
 }
 
@@ -328,7 +349,7 @@ const DirectiveStore::Entry* StoreFileSystem::served(const std::string& key, str
   const DirectiveStore::Entry* entry = m_store->find(key);
   if (!entry) return nullptr;
   if (::stat(key.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || !(FileStamp::of(st) == entry->stamp)) return nullptr;
-  return entry;
+  return m_store->intact(*entry) ? entry : nullptr;
 }
 
 llvm::ErrorOr<std::unique_ptr<llvm::vfs::File>> StoreFileSystem::openFileForRead(const llvm::Twine& path) {

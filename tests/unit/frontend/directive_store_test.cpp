@@ -12,6 +12,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 using namespace srcver::frontend;
 using srcver::frontend::testing::ScratchDir;
@@ -182,4 +184,37 @@ TEST(DirectiveStore, ADamagedStoreIsEmpty) {
     const auto out = scan(l.jobs(), &damaged);
     EXPECT_EQ(out[0].dependencies, plain[0].dependencies);
   }
+}
+
+TEST(DirectiveStore, AFileWhoseDataIsDamagedIsReadFromDisk) {
+  Layout l;
+  const auto plain = scan(l.jobs(), nullptr);
+  DirectiveStore first(l.store, k_any_age);
+  scan(l.jobs(), &first);
+  first.save();
+  { // every byte of the data after the index: no text ends with NUL, no count adds up
+    DirectiveStore probe(l.store, k_any_age);
+    const DirectiveStore::Entry* a = probe.find(l.kernel + "/include/a.h");
+    ASSERT_NE(a, nullptr);
+    EXPECT_TRUE(probe.intact(*a));
+  }
+  std::string bytes;
+  {
+    std::ifstream in(l.store, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // The index ends 64 bytes after its last name (a stamp of five 8-byte fields, four 4-byte ones, the data's offset).
+  const std::size_t last_key = bytes.rfind(l.kernel + "/include/");
+  ASSERT_NE(last_key, std::string::npos);
+  const std::size_t index_end = bytes.find(".h", last_key) + 2 + 64;
+  for (std::size_t i = index_end; i < bytes.size(); ++i)
+    bytes[i] = '\xff';
+  std::ofstream(l.store, std::ios::binary | std::ios::trunc) << bytes;
+  DirectiveStore damaged(l.store, k_any_age);
+  EXPECT_EQ(damaged.size(), 5u); // the index is whole
+  unsigned served = 0;
+  const auto out = scan(l.jobs(), &damaged, &served);
+  EXPECT_EQ(served, 0u);
+  EXPECT_EQ(out[0].dependencies, plain[0].dependencies);
+  EXPECT_EQ(out[1].error, plain[1].error);
 }

@@ -13,6 +13,7 @@
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/StringMap.h>
 #include <llvm/ADT/StringRef.h>
+#include <llvm/ADT/StringSet.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/VirtualFileSystem.h>
 
@@ -60,6 +61,8 @@ public:
     std::uint32_t directive_count = 0;
   };
   const Entry* find(llvm::StringRef key) const;
+  // Whether an entry's data is whole (its text ends with NUL, its tokens lie in it): checked before it is served.
+  bool intact(const Entry& entry) const;
   // The entry whose text this is (a file served from the store), or none.
   const Entry* by_text(const char* text) const;
   // An entry's directives, their tokens in `tokens`.
@@ -70,6 +73,7 @@ public:
   bool add(const std::string& key, const FileStamp& stamp, llvm::StringRef text,
            llvm::ArrayRef<clang::dependency_directives_scan::Directive> directives, bool has_error);
   std::size_t size() const { return m_entries.size(); }
+  // Files added in this run.
   std::size_t added() const;
   // Writes the store with the files added, when there are any.
   void save();
@@ -81,10 +85,19 @@ private:
   std::vector<Entry> m_entries;
   llvm::StringMap<std::size_t> m_by_key;
   llvm::DenseMap<const char*, std::size_t> m_by_text;
+  // Files added in this run: their index fields and their data (the lines, NUL, the tokens, the directives).
+  struct Fresh {
+    std::string key;
+    FileStamp stamp;
+    bool has_error = false;
+    std::uint32_t text_size = 0;
+    std::uint32_t token_count = 0;
+    std::uint32_t directive_count = 0;
+    std::string data;
+  };
   mutable std::mutex m_mutex;
-  std::string m_fresh; // serialised entries added in this run
-  std::size_t m_fresh_count = 0;
-  std::vector<std::string> m_fresh_keys;
+  std::vector<Fresh> m_fresh;
+  llvm::StringSet<> m_fresh_keys;
 };
 
 // The file system the scanner reads through: the disk, with the store's files (outside `own_roots`, stamp unchanged)
