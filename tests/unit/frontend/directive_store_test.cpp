@@ -81,6 +81,13 @@ std::vector<ScanOutcome> scan(const std::vector<ScanJob>& jobs, DirectiveStore* 
   return out;
 }
 
+// Fills the layout's store from a scan of its jobs.
+void fill_store(const Layout& l) {
+  DirectiveStore store(l.store, k_any_age);
+  scan(l.jobs(), &store);
+  store.save();
+}
+
 } // namespace
 
 TEST(DirectiveStore, ServedFilesGiveTheListsAndErrorsOfTheDisk) {
@@ -113,9 +120,7 @@ TEST(DirectiveStore, ServedFilesGiveTheListsAndErrorsOfTheDisk) {
 
 TEST(DirectiveStore, KeepsEachDirectiveOnItsLineAndColumn) {
   Layout l;
-  DirectiveStore first(l.store, k_any_age);
-  scan(l.jobs(), &first);
-  first.save();
+  fill_store(l);
   DirectiveStore second(l.store, k_any_age);
   const DirectiveStore::Entry* a = second.find(l.kernel + "/include/a.h");
   ASSERT_NE(a, nullptr);
@@ -134,9 +139,7 @@ TEST(DirectiveStore, KeepsEachDirectiveOnItsLineAndColumn) {
 
 TEST(DirectiveStore, AChangedFileIsReadAgain) {
   Layout l;
-  DirectiveStore first(l.store, k_any_age);
-  scan(l.jobs(), &first);
-  first.save();
+  fill_store(l);
   // Same size, other text: the stamp's times and (after a rename) its inode change.
   l.dir.write("kern/include/b.h.new", "\n\n#if LONG_ONE(1) == 3\n#include \"two.h\"\n#endif\n");
   std::filesystem::rename(l.kernel + "/include/b.h.new", l.kernel + "/include/b.h");
@@ -173,9 +176,7 @@ TEST(DirectiveStore, FilesLexedInFullAreNotStored) {
 TEST(DirectiveStore, ADamagedStoreIsEmpty) {
   Layout l;
   const auto plain = scan(l.jobs(), nullptr);
-  DirectiveStore first(l.store, k_any_age);
-  scan(l.jobs(), &first);
-  first.save();
+  fill_store(l);
   const auto size = std::filesystem::file_size(l.store);
   for (auto cut : {size - 3, size / 2, std::uintmax_t(10)}) {
     std::filesystem::resize_file(l.store, cut);
@@ -189,9 +190,7 @@ TEST(DirectiveStore, ADamagedStoreIsEmpty) {
 TEST(DirectiveStore, AFileWhoseDataIsDamagedIsReadFromDisk) {
   Layout l;
   const auto plain = scan(l.jobs(), nullptr);
-  DirectiveStore first(l.store, k_any_age);
-  scan(l.jobs(), &first);
-  first.save();
+  fill_store(l);
   { // every byte of the data after the index: no text ends with NUL, no count adds up
     DirectiveStore probe(l.store, k_any_age);
     const DirectiveStore::Entry* a = probe.find(l.kernel + "/include/a.h");
