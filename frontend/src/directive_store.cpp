@@ -60,9 +60,9 @@ struct Reader {
 constexpr std::size_t k_token_bytes = 12;    // offset, length (u32), kind, flags (u16)
 constexpr std::size_t k_directive_bytes = 8; // kind, token count (u32)
 
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+// An entry's directives follow its tokens.
+std::size_t directives_at(const DirectiveStore::Entry& e) {
+  return e.tokens_at + std::size_t(e.token_count) * k_token_bytes;
 }
 
 llvm::vfs::Status status_of(const llvm::Twine& name, const struct stat& st) {
@@ -115,16 +115,6 @@ private:
 
 } // namespace
 
-FileStamp FileStamp::of(const struct stat& st) {
-  FileStamp s;
-  s.dev = st.st_dev;
-  s.ino = st.st_ino;
-  s.size = static_cast<std::uint64_t>(st.st_size);
-  s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-  s.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-  return s;
-}
-
 std::string store_key(llvm::StringRef cwd, llvm::StringRef name) {
   llvm::SmallString<256> path;
   if (!llvm::sys::path::is_absolute(name)) path = cwd;
@@ -133,8 +123,8 @@ std::string store_key(llvm::StringRef cwd, llvm::StringRef name) {
   return path.str().str();
 }
 
-DirectiveStore::DirectiveStore(std::string path, std::chrono::nanoseconds min_age)
-    : m_path(std::move(path)), m_min_age_ns(min_age.count()) {
+DirectiveStore::DirectiveStore(std::string path, std::chrono::nanoseconds settle)
+    : m_path(std::move(path)), m_settle(settle) {
   if (m_path.empty()) return;
   auto buffer = llvm::MemoryBuffer::getFile(m_path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer || !(*buffer)->getBuffer().starts_with(k_magic)) return;
@@ -162,7 +152,6 @@ DirectiveStore::DirectiveStore(std::string path, std::chrono::nanoseconds min_ag
     if (!r.ok || end > r.data.size() || end < at) return; // damaged: an empty store
     e.text = r.data.substr(at, text_size);
     e.tokens_at = at + text_size + 1;
-    e.directives_at = e.tokens_at + std::size_t(e.token_count) * k_token_bytes;
     entries.push_back(e);
     keys.push_back(key);
   }
@@ -176,7 +165,7 @@ DirectiveStore::DirectiveStore(std::string path, std::chrono::nanoseconds min_ag
 
 bool DirectiveStore::intact(const Entry& e) const {
   if (e.text.data()[e.text.size()] != '\0') return false;
-  Reader d{m_buffer->getBuffer(), e.directives_at};
+  Reader d{m_buffer->getBuffer(), directives_at(e)};
   std::uint64_t tokens = 0;
   for (std::uint32_t i = 0; i < e.directive_count; ++i) {
     d.u32();
@@ -216,7 +205,7 @@ void DirectiveStore::directives(const Entry& entry, std::vector<dds::Token>& tok
     tokens.emplace_back(offset, length, static_cast<clang::tok::TokenKind>(kind_flags & 0xffff),
                         static_cast<unsigned short>(kind_flags >> 16));
   }
-  Reader d{m_buffer->getBuffer(), entry.directives_at};
+  Reader d{m_buffer->getBuffer(), directives_at(entry)};
   std::size_t next = 0;
   for (std::uint32_t i = 0; i < entry.directive_count; ++i) {
     const auto kind = static_cast<dds::DirectiveKind>(d.u32());
@@ -229,8 +218,7 @@ void DirectiveStore::directives(const Entry& entry, std::vector<dds::Token>& tok
 bool DirectiveStore::add(const std::string& key, const FileStamp& stamp, llvm::StringRef text,
                          llvm::ArrayRef<dds::Directive> directives, bool has_error) {
   if (m_path.empty()) return false; // never saved
-  const std::int64_t newest = now_ns() - m_min_age_ns;
-  if (stamp.mtime_ns > newest || stamp.ctime_ns > newest) return false;
+  if (stamp.young(kbuild_shim::now_ns(), m_settle)) return false;
   // The directive lines, each where it was: from the start of its line (or the end of the previous directive on
   // that line) to the end of its last token, the lines between them left empty.
   std::string lines;
@@ -297,7 +285,7 @@ void DirectiveStore::save() {
   for (const auto& [key, i] : m_by_key) {
     if (m_fresh_keys.contains(key)) continue;
     const Entry& e = m_entries[i];
-    const std::size_t end = e.directives_at + std::size_t(e.directive_count) * k_directive_bytes;
+    const std::size_t end = directives_at(e) + std::size_t(e.directive_count) * k_directive_bytes;
     items.push_back({key, e.stamp, e.has_error, static_cast<std::uint32_t>(e.text.size()), e.token_count,
                      e.directive_count, m_buffer->getBuffer().slice(e.text.data() - m_buffer->getBufferStart(), end)});
   }

@@ -5,11 +5,32 @@
 
 #include <fstream>
 #include <random>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace srcver::kbuild_shim {
 
 namespace fs = std::filesystem;
+
+FileStamp FileStamp::of(const struct stat& st) {
+  FileStamp s;
+  s.dev = st.st_dev;
+  s.ino = st.st_ino;
+  s.size = static_cast<std::uint64_t>(st.st_size);
+  s.mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+  s.ctime_ns = std::int64_t{st.st_ctim.tv_sec} * 1'000'000'000 + st.st_ctim.tv_nsec;
+  return s;
+}
+
+std::string FileStamp::text() const {
+  return std::to_string(dev) + ":" + std::to_string(ino) + ":" + std::to_string(size) + ":" + std::to_string(mtime_ns) +
+         ":" + std::to_string(ctime_ns);
+}
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 std::string sha256_hex(const std::string& data) {
   const auto digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(data));

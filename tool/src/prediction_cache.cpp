@@ -32,11 +32,9 @@ bool volatile_env(llvm::StringRef entry) {
 std::string identity(const std::string& path, std::int64_t now_ns = 0, bool* young = nullptr) {
   struct stat st {};
   if (lstat(path.c_str(), &st) != 0) return "-";
-  const std::int64_t mtime = std::int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
-  const std::int64_t ctime = std::int64_t{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec;
-  if (young && std::max(mtime, ctime) > now_ns - std::int64_t{2000000000}) *young = true;
-  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
-         std::to_string(mtime) + ":" + std::to_string(ctime);
+  const auto stamp = kbuild_shim::FileStamp::of(st);
+  if (young && stamp.young(now_ns)) *young = true;
+  return stamp.text();
 }
 
 // Every entry under `dir`, sorted, as "relative-path\tidentity" lines (symlinks not followed).
@@ -180,8 +178,7 @@ std::optional<Prediction> PredictionCache::load() const {
 
 void PredictionCache::store(const Prediction& prediction, std::vector<std::string> inputs) const {
   if (m_entry.empty()) return;
-  const std::int64_t now =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::int64_t now = kbuild_shim::now_ns();
   const std::size_t n = inputs.size();
   for (std::size_t i = 0; i < n; ++i)
     inputs.push_back(fs::path(inputs[i]).parent_path().string());

@@ -8,6 +8,8 @@
 // served (they may be lexed in full). A speed matter only: a store that is missing, damaged or of another format is
 // empty, and one that cannot be written is not written.
 
+#include <srcver/kbuild_shim/cache_file.hpp>
+
 #include <clang/Lex/DependencyDirectivesScanner.h>
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/ADT/DenseMap.h>
@@ -25,22 +27,9 @@
 #include <string>
 #include <vector>
 
-struct stat;
-
 namespace srcver::frontend {
 
-// Which version of a file is on disk.
-struct FileStamp {
-  std::uint64_t dev = 0;
-  std::uint64_t ino = 0;
-  std::uint64_t size = 0;
-  std::int64_t mtime_ns = 0;
-  std::int64_t ctime_ns = 0;
-  bool operator==(const FileStamp& o) const {
-    return dev == o.dev && ino == o.ino && size == o.size && mtime_ns == o.mtime_ns && ctime_ns == o.ctime_ns;
-  }
-  static FileStamp of(const struct stat& st);
-};
+using kbuild_shim::FileStamp;
 
 // The name a file is stored under: absolute (from `cwd` when relative), without "." components ("..", which a
 // symbolic link may change the meaning of, is kept).
@@ -48,16 +37,15 @@ std::string store_key(llvm::StringRef cwd, llvm::StringRef name);
 
 class DirectiveStore {
 public:
-  // Reads `path` ("" = a store that is never saved). Files younger than `min_age` are not added.
-  explicit DirectiveStore(std::string path, std::chrono::nanoseconds min_age = std::chrono::seconds(2));
+  // Reads `path` ("" = a store that is never saved). Files changed less than `settle` ago are not added.
+  explicit DirectiveStore(std::string path, std::chrono::nanoseconds settle = std::chrono::seconds(2));
 
   struct Entry {
     FileStamp stamp;
     llvm::StringRef text; // the directive lines, NUL after them
     bool has_error = false;
-    std::size_t tokens_at = 0; // in the file: the serialised tokens and directives
+    std::size_t tokens_at = 0; // in the file: the serialised tokens, then the directives
     std::uint32_t token_count = 0;
-    std::size_t directives_at = 0;
     std::uint32_t directive_count = 0;
   };
   const Entry* find(llvm::StringRef key) const;
@@ -80,7 +68,7 @@ public:
 
 private:
   std::string m_path;
-  std::int64_t m_min_age_ns;
+  std::chrono::nanoseconds m_settle;
   std::unique_ptr<llvm::MemoryBuffer> m_buffer;
   std::vector<Entry> m_entries;
   llvm::StringMap<std::size_t> m_by_key;
