@@ -415,9 +415,14 @@ struct Worker {
 
 struct DepScanner::Impl {
   unsigned threads = 1;
-  deps::DependencyScanningFilesystemSharedCache shared;
-  DirectiveStore* store = nullptr; // during scan(): the kernel's directive store, if any
-  std::atomic<unsigned> served{0}; // files given by a store (once per worker and working directory)
+  // The files' texts, shared by the workers and by every scan with the same module roots. A scan with other roots
+  // takes a new cache: a text the store gave (a file's directive lines, served because it was not a module's own)
+  // must never be lexed in full as the own file of another root. Earlier caches are kept, not freed: their texts
+  // stay alive (and `facts` knows texts by address).
+  std::vector<std::unique_ptr<deps::DependencyScanningFilesystemSharedCache>> caches;
+  std::vector<std::string> cache_roots; // the module roots of the last cache
+  DirectiveStore* store = nullptr;      // during scan(): the kernel's directive store, if any
+  std::atomic<unsigned> served{0};      // files given by a store (once per worker and working directory)
   std::mutex facts_mutex;
   // By the text's address and size: texts live in the shared cache for the whole run.
   std::map<std::pair<const char*, std::size_t>, FileFacts> facts;
@@ -702,13 +707,18 @@ std::vector<ScanOutcome> DepScanner::scan(const std::vector<ScanJob>& jobs, Dire
   }
   std::sort(roots.begin(), roots.end());
   roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+  if (m_impl->caches.empty() || roots != m_impl->cache_roots) {
+    m_impl->caches.push_back(std::make_unique<deps::DependencyScanningFilesystemSharedCache>());
+    m_impl->cache_roots = roots;
+  }
+  deps::DependencyScanningFilesystemSharedCache& shared = *m_impl->caches.back();
   m_impl->store = store;
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> real(llvm::vfs::createPhysicalFileSystem().release());
     Worker worker;
     worker.disk = llvm::makeIntrusiveRefCnt<StoreFileSystem>(real, store, roots);
-    worker.fs = llvm::makeIntrusiveRefCnt<deps::DependencyScanningWorkerFilesystem>(m_impl->shared, worker.disk);
+    worker.fs = llvm::makeIntrusiveRefCnt<deps::DependencyScanningWorkerFilesystem>(shared, worker.disk);
     for (std::size_t n = next++; n < jobs.size(); n = next++)
       outcomes[order[n].second] = m_impl->scan_one(jobs[order[n].second], worker);
     if (store) m_impl->store_scanned(worker);

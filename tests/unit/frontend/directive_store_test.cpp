@@ -217,3 +217,35 @@ TEST(DirectiveStore, AFileWhoseDataIsDamagedIsReadFromDisk) {
   EXPECT_EQ(out[0].dependencies, plain[0].dependencies);
   EXPECT_EQ(out[1].error, plain[1].error);
 }
+
+// One scanner, two scans: a header served from the store in the first (not the module's own there) is the module's
+// own in the second, which must read its whole text (its C code declares the module's version), not the lines the
+// store gave.
+TEST(DirectiveStore, AFileServedInOneScanIsReadWholeWhenTheNextMakesItOwn) {
+  Layout l;
+  l.dir.write("kern/include/mv.h", "#define MODULE_VERSION(v) static const char version[] = v\n");
+  l.dir.write("kern/include/v.h", "#include <mv.h>\nMODULE_VERSION(\"1.0\");\n");
+  l.dir.write("module/v.c", "#include <v.h>\n");
+  l.dir.write("kern/k.c", "#include <v.h>\n");
+  ScanJob outside = job(l.kernel, l.module, "v.c");
+  ScanJob inside = job(l.kernel, l.kernel, "k.c"); // the "module" is the kernel directory: v.h is its own
+  inside.detect_version = true;
+  {
+    DirectiveStore filling(l.store, k_any_age);
+    scan({outside}, &filling);
+    filling.save();
+    EXPECT_EQ(filling.added(), 2u); // v.h, mv.h
+  }
+  const auto alone = scan({inside}, nullptr);
+  ASSERT_EQ(alone[0].error, "");
+  EXPECT_TRUE(alone[0].has_version);
+
+  DirectiveStore store(l.store, k_any_age);
+  DepScanner scanner(1);
+  EXPECT_EQ(scanner.scan({outside}, &store)[0].error, "");
+  EXPECT_EQ(scanner.files_from_store(), 2u);
+  const auto second = scanner.scan({inside}, &store);
+  EXPECT_EQ(second[0].error, "");
+  EXPECT_EQ(second[0].dependencies, alone[0].dependencies);
+  EXPECT_TRUE(second[0].has_version);
+}

@@ -2,9 +2,9 @@
 // The scanning service: Clang's preprocessor, run on each translation unit with gcc's predefined macros and the
 // command's include options, reports every inclusion to an IncludeModel, which keeps gcc's dependency list. Clang
 // runs in dependency-directives mode (only the directives of each file are lexed, from a cache of minimised files
-// shared by every translation unit, module and kernel of the run); a file whose text has a directive that mode drops
-// and that matters here is lexed in full: #pragma GCC system_header and _Pragma always, #error in the module's own
-// files (an #error that is reached stops gcc: cannot predict). One worker per thread.
+// shared by every translation unit and kernel of the scans with the same module roots); a file whose text has a
+// directive that mode drops and that matters here is lexed in full: #pragma GCC system_header and _Pragma always,
+// #error in the module's own files (an #error that is reached stops gcc: cannot predict). One worker per thread.
 
 #include <srcver/frontend/compile_command.hpp>
 
