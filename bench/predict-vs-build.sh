@@ -17,6 +17,9 @@
 #                (the DKMS case: a package built for the first time on a kernel), with a fresh copy of that cache
 #                each run, so that nothing the subject's own earlier runs left (its headers' directives) is used;
 #     unchanged  a copy predicted again, nothing changed (answered from the prediction cache of its own cache);
+#     kbuild -n  the real Kbuild evaluated dry on a fresh copy (make -C <kernel> M=<copy> -n modules): the top-level
+#                Makefile and its compiler probes, then the module's makefile; what a first prediction must run too
+#                (the tool runs the same makefiles), so real/this bounds the ratio a cold prediction can reach;
 #     gcc -E     every object's own command with -E (two at a time), the preprocessing alone;
 #     csd        clang-scan-deps-19 -j 2 on the same objects (their preprocessor options).
 #   Every prediction is checked against `modinfo -F srcversion` of the real build first: a ratio of a wrong answer
@@ -83,6 +86,14 @@ def modinfo(build, module):
             return run_ok(['modinfo', '-F', 'srcversion', f], ENV).strip()
     raise SystemExit('predict-vs-build: %s not built in %s' % (module, build))
 
+def kbuild_dry(d):
+    # Dry, the modpost step stops (modules.order was not written): the run counts when it printed the compile of
+    # an object of the copy, that is when Kbuild's per-directory makefile was evaluated.
+    r = subprocess.run(['make', '-s', '-C', '/lib/modules/%s/build' % REL, 'M=' + d, '-n', 'modules'], env=ENV,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors='replace')
+    if not any(' -c -o ' + d + '/' in line for line in r.stdout.splitlines()):
+        raise SystemExit('predict-vs-build: make -n printed no compile in %s:\n%s' % (d, r.stderr[-2000:]))
+
 # The kernel known to a cache, from another module than the subject: what "new" starts from (copied for each run).
 known = {}
 for warmer in ('examples/hello', 'testdata/modules/kernel-macro-lookups'):
@@ -123,9 +134,11 @@ for spec in sys.argv[1:]:
     unchanged_cache = known_copy(name)
     time.sleep(2.1)
     predict(unchanged, unchanged_cache)  # fills the prediction cache
-    t = {k: [] for k in ('real', 'cold', 'new', 'unchanged', 'gcc', 'csd')}
+    t = {k: [] for k in ('real', 'dry', 'cold', 'new', 'unchanged', 'gcc', 'csd')}
     for r in range(RUNS):
         t['real'].append(timed(lambda: real_build(kind, src, r + 1)))
+        d = fresh_copy(src, name + '-dry')
+        t['dry'].append(timed(lambda: kbuild_dry(d)))
         d = fresh_copy(src, name + '-cold')
         cache = os.path.join(WORK, 'cache-cold-%s-%d' % (name, r))
         t['cold'].append(timed(lambda: predict(d, cache)))
@@ -143,13 +156,14 @@ for spec in sys.argv[1:]:
 
 def ms(v):
     return '%.0f ms' % v if v >= 10 else '%.1f ms' % v
-print('| module | objects | real build | gcc -E | clang-scan-deps-19 | predict, cold | predict, kernel known | '
-      'predict, unchanged | real/cold | real/known | real/unchanged |')
-print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+print('| module | objects | real build | Kbuild dry (`make -n`) | gcc -E | clang-scan-deps-19 | predict, cold | '
+      'predict, kernel known | predict, unchanged | real/dry | real/csd | real/cold | real/known | real/unchanged |')
+print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for name, n, mods, m in rows:
-    print('| %s | %d | %s | %s | %s | %s | %s | %s | %.1fx | %.1fx | %.0fx |' %
-          (name, n, ms(m['real']), ms(m['gcc']), ms(m['csd']), ms(m['cold']), ms(m['new']), ms(m['unchanged']),
-           m['real'] / m['cold'], m['real'] / m['new'], m['real'] / m['unchanged']))
+    print('| %s | %d | %s | %s | %s | %s | %s | %s | %s | %.1fx | %.1fx | %.1fx | %.1fx | %.0fx |' %
+          (name, n, ms(m['real']), ms(m['dry']), ms(m['gcc']), ms(m['csd']), ms(m['cold']), ms(m['new']),
+           ms(m['unchanged']), m['real'] / m['dry'], m['real'] / m['csd'], m['real'] / m['cold'],
+           m['real'] / m['new'], m['real'] / m['unchanged']))
 print('\n%s, medians of %d interleaved runs measured in one run; real builds and gcc -E two jobs at a time, '
       'clang-scan-deps-19 and predict two threads' % (REL, RUNS))
 PY
