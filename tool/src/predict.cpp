@@ -20,6 +20,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <set>
 
 namespace srcver::tool {
 
@@ -145,7 +146,7 @@ std::vector<std::string> prediction_inputs(const kbuild_shim::Plan& plan, const 
   const std::string path_var = kbuild_shim::env_value(env, "PATH");
   llvm::SmallVector<llvm::StringRef> path_dirs;
   llvm::StringRef(path_var).split(path_dirs, ':');
-  std::map<std::string, bool> compilers; // looked up once each
+  std::set<std::string> compilers; // looked up once each
   for (std::size_t mi = 0; mi < plan.modules.size(); ++mi) {
     const auto& m = plan.modules[mi];
     for (std::size_t oi = 0; oi < m.objects.size(); ++oi) {
@@ -154,7 +155,7 @@ std::vector<std::string> prediction_inputs(const kbuild_shim::Plan& plan, const 
       for (const auto& d : deps[mi][oi].deps)
         add(d);
       const auto& words = o.command;
-      if (!words.empty() && compilers.emplace(words[0], true).second) {
+      if (!words.empty() && compilers.insert(words[0]).second) {
         if (auto cc = llvm::sys::findProgramByName(words[0], path_dirs)) inputs.push_back(*cc);
       }
       for (std::size_t i = 1; i < words.size(); ++i) {
