@@ -70,7 +70,8 @@ umask 022
 unset CC CXX CFLAGS CXXFLAGS LDFLAGS
 current_kernel=$(uname -r)
 current_os=$(uname -s)
-tree=$(mktemp -d "${TMPDIR:-/tmp}/dkms-conf.XXXXXX") || fail "mktemp failed"
+# SRCVER_SCRATCH: the caller's scratch directory (removed on every exit of the caller, even if this script is killed).
+tree=$(mktemp -d "${SRCVER_SCRATCH:-${TMPDIR:-/tmp}}/dkms-conf.XXXXXX") || fail "mktemp failed"
 trap 'rm -rf "$tree"' EXIT
 dkms_tree=$tree
 source_tree=/usr/src

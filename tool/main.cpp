@@ -1,5 +1,8 @@
 // srcversion-predict: the CLI. Parses options and hands over to the commands in tool/src.
 
+#include <srcver/kbuild_shim/cache_file.hpp>
+#include <srcver/kbuild_shim/process.hpp>
+#include <srcver/kbuild_shim/scratch.hpp>
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/log.hpp>
@@ -109,6 +112,14 @@ cl::opt<bool> g_no_prediction_cache("no-prediction-cache",
                                              "unchanged since a cached prediction"),
                                     cl::sub(g_predict), cl::sub(g_check), cl::sub(cl::SubCommand::getTopLevel()),
                                     cl::cat(g_category));
+cl::opt<unsigned> g_make_timeout(
+    "make-timeout",
+    cl::desc("Give up on a module directory (cannot predict, exit 3) when a make the tool runs without building (the "
+             "kernel's top-level Makefile once per kernel, the module's makefiles, a DKMS MAKE line) has not finished "
+             "after SECONDS (default: 60)"),
+    cl::value_desc("SECONDS"), cl::init(kbuild_shim::k_default_make_timeout.count()), cl::sub(g_plan),
+    cl::sub(g_predict), cl::sub(g_check), cl::sub(g_verify), cl::sub(cl::SubCommand::getTopLevel()),
+    cl::cat(g_category));
 cl::opt<std::string> g_work_dir("work-dir",
                                 cl::desc("Build the copy under DIR (default: a new directory under $TMPDIR)"),
                                 cl::value_desc("DIR"), cl::sub(g_verify), cl::cat(g_category));
@@ -166,6 +177,14 @@ int main(int argc, char** argv) {
     return tool::exit_usage;
   }
   log::set_enabled(g_verbose);
+  kbuild_shim::install_signal_cleanup();
+  kbuild_shim::set_damage_observer([](const std::string& path, const std::string& what) {
+    SRCVER_LOG("damaged cache entry ignored and computed afresh: {}: {}", path, what);
+  });
+  if (g_make_timeout == 0)
+    return usage_error(make_error(ErrorCategory::usage, "--make-timeout takes a number of "
+                                                        "seconds above 0"));
+  const std::chrono::milliseconds make_timeout = std::chrono::seconds(g_make_timeout);
   std::optional<bool> all_versions;
   if (g_all_versions == "yes" || g_all_versions == "no") {
     all_versions = g_all_versions == "yes";
@@ -201,6 +220,7 @@ int main(int argc, char** argv) {
     command.jobs = g_jobs;
     command.filter_defines = g_define_filter;
     command.cache_dir = cache_dir_option();
+    command.make_timeout = make_timeout;
     return tool::run_plan(command);
   }
   if (g_deps) {
@@ -221,6 +241,7 @@ int main(int argc, char** argv) {
     options.in_tree = g_in_tree;
     options.prediction_cache = !g_no_prediction_cache;
     options.filter_defines = g_define_filter;
+    options.make_timeout = make_timeout;
     return options;
   };
   if (g_check) {

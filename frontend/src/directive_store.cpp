@@ -7,6 +7,7 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Process.h>
+#include <llvm/Support/xxhash.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,7 +21,9 @@ namespace dds = clang::dependency_directives_scan;
 namespace {
 
 // Changes with the format and with Clang (token kinds are Clang's enumeration).
-constexpr llvm::StringLiteral k_magic = "srcversion-predict directive store 2, LLVM " LLVM_VERSION_STRING "\n";
+// Format 3: the index's checksum after the magic, each entry's data checksum in its index record.
+constexpr llvm::StringLiteral k_magic = "srcversion-predict directive store 3, LLVM " LLVM_VERSION_STRING "\n";
+constexpr std::size_t k_index_at = k_magic.size() + 8; // after the index checksum: the count, then the records
 
 void put32(std::string& out, std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void put64(std::string& out, std::uint64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
@@ -64,6 +67,13 @@ constexpr std::size_t k_directive_bytes = 8; // kind, token count (u32)
 std::size_t directives_at(const DirectiveStore::Entry& e) {
   return e.tokens_at + std::size_t(e.token_count) * k_token_bytes;
 }
+
+// Where an entry's data ends.
+std::size_t data_end(const DirectiveStore::Entry& e) {
+  return directives_at(e) + std::size_t(e.directive_count) * k_directive_bytes;
+}
+
+std::uint64_t checksum(llvm::StringRef bytes) { return llvm::xxh3_64bits(bytes); }
 
 llvm::vfs::Status status_of(const llvm::Twine& name, const struct stat& st) {
   return llvm::vfs::Status(name, llvm::sys::fs::UniqueID(st.st_dev, st.st_ino),
@@ -127,16 +137,21 @@ DirectiveStore::DirectiveStore(std::string path, std::chrono::nanoseconds settle
     : m_path(std::move(path)), m_settle(settle) {
   if (m_path.empty()) return;
   auto buffer = llvm::MemoryBuffer::getFile(m_path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  if (!buffer || !(*buffer)->getBuffer().starts_with(k_magic)) return;
+  if (!buffer) return;
+  if (!(*buffer)->getBuffer().starts_with(k_magic)) {
+    kbuild_shim::report_damaged(m_path, "not a directive store of this format");
+    return;
+  }
   m_buffer = std::move(*buffer);
   // The index only (each file's data is checked when it is served: see intact()).
   Reader r{m_buffer->getBuffer(), k_magic.size()};
+  const std::uint64_t index_hash = r.u64();
   const std::uint32_t count = r.u32();
   std::vector<Entry> entries;
-  std::vector<llvm::StringRef> keys;
+  const auto damaged = [&] { kbuild_shim::report_damaged(m_path, "its index does not match its checksum"); };
   for (std::uint32_t i = 0; i < count && r.ok; ++i) {
     Entry e;
-    const llvm::StringRef key = r.bytes(r.u32());
+    e.key = r.bytes(r.u32());
     e.stamp.dev = r.u64();
     e.stamp.ino = r.u64();
     e.stamp.size = r.u64();
@@ -147,23 +162,41 @@ DirectiveStore::DirectiveStore(std::string path, std::chrono::nanoseconds settle
     e.token_count = r.u32();
     e.directive_count = r.u32();
     const std::uint64_t at = r.u64();
+    e.data_hash = r.u64();
     const std::uint64_t end =
         at + text_size + 1 + std::uint64_t(e.token_count) * k_token_bytes + e.directive_count * k_directive_bytes;
-    if (!r.ok || end > r.data.size() || end < at) return; // damaged: an empty store
+    if (!r.ok || end > r.data.size() || end < at) {
+      damaged(); // an empty store
+      return;
+    }
     e.text = r.data.substr(at, text_size);
     e.tokens_at = at + text_size + 1;
     entries.push_back(e);
-    keys.push_back(key);
   }
-  if (!r.ok) return;
+  if (!r.ok || checksum(r.data.slice(k_index_at, r.at)) != index_hash) {
+    damaged();
+    return;
+  }
   m_entries = std::move(entries);
+  m_checked = std::make_unique<std::atomic<std::uint8_t>[]>(m_entries.size());
   for (std::size_t i = 0; i < m_entries.size(); ++i) {
-    m_by_key[keys[i]] = i;
+    m_by_key[m_entries[i].key] = i;
     m_by_text[m_entries[i].text.data()] = i;
   }
 }
 
 bool DirectiveStore::intact(const Entry& e) const {
+  std::atomic<std::uint8_t>& checked = m_checked[static_cast<std::size_t>(&e - m_entries.data())];
+  if (const std::uint8_t known = checked.load(std::memory_order_relaxed); known != 0) return known == 1;
+  const bool whole = whole_entry(e);
+  checked.store(whole ? 1 : 2, std::memory_order_relaxed);
+  if (!whole) kbuild_shim::report_damaged(m_path, "the entry of " + e.key.str() + " does not match its checksum");
+  return whole;
+}
+
+bool DirectiveStore::whole_entry(const Entry& e) const {
+  const std::size_t begin = static_cast<std::size_t>(e.text.data() - m_buffer->getBufferStart());
+  if (checksum(m_buffer->getBuffer().slice(begin, data_end(e))) != e.data_hash) return false;
   if (e.text.data()[e.text.size()] != '\0') return false;
   Reader d{m_buffer->getBuffer(), directives_at(e)};
   std::uint64_t tokens = 0;
@@ -280,21 +313,26 @@ void DirectiveStore::save() {
     bool has_error;
     std::uint32_t text_size, token_count, directive_count;
     llvm::StringRef data;
+    std::uint64_t data_hash;
   };
   std::vector<Item> items;
   for (const auto& [key, i] : m_by_key) {
-    if (m_fresh_keys.contains(key)) continue;
+    // Stored again, or found damaged in this run: left out.
+    if (m_fresh_keys.contains(key) || m_checked[i].load(std::memory_order_relaxed) == 2) continue;
     const Entry& e = m_entries[i];
-    const std::size_t end = directives_at(e) + std::size_t(e.directive_count) * k_directive_bytes;
-    items.push_back({key, e.stamp, e.has_error, static_cast<std::uint32_t>(e.text.size()), e.token_count,
-                     e.directive_count, m_buffer->getBuffer().slice(e.text.data() - m_buffer->getBufferStart(), end)});
+    items.push_back(
+        {key, e.stamp, e.has_error, static_cast<std::uint32_t>(e.text.size()), e.token_count, e.directive_count,
+         m_buffer->getBuffer().slice(e.text.data() - m_buffer->getBufferStart(), data_end(e)), e.data_hash});
   }
-  for (const Fresh& f : m_fresh)
-    items.push_back({f.key, f.stamp, f.has_error, f.text_size, f.token_count, f.directive_count, f.data});
-  std::size_t index_size = k_magic.size() + 4;
+  for (const Fresh& f : m_fresh) {
+    items.push_back(
+        {f.key, f.stamp, f.has_error, f.text_size, f.token_count, f.directive_count, f.data, checksum(f.data)});
+  }
+  std::size_t index_size = k_index_at + 4;
   for (const Item& item : items)
-    index_size += 4 + item.key.size() + 5 * 8 + 4 * 4 + 8;
+    index_size += 4 + item.key.size() + 5 * 8 + 4 * 4 + 8 + 8;
   std::string out(k_magic);
+  put64(out, 0); // the index checksum, set below
   put32(out, static_cast<std::uint32_t>(items.size()));
   std::uint64_t at = index_size;
   for (const Item& item : items) {
@@ -309,8 +347,11 @@ void DirectiveStore::save() {
     put32(out, item.token_count);
     put32(out, item.directive_count);
     put64(out, at);
+    put64(out, item.data_hash);
     at += item.data.size();
   }
+  const std::uint64_t index_hash = checksum(llvm::StringRef(out).substr(k_index_at));
+  std::memcpy(out.data() + k_magic.size(), &index_hash, sizeof index_hash);
   for (const Item& item : items)
     out += item.data;
   kbuild_shim::write_atomically(m_path, out);

@@ -1,6 +1,7 @@
 #include <srcver/frontend/fixdep.hpp>
 #include <srcver/kbuild_shim/cache_file.hpp>
 #include <srcver/kbuild_shim/process.hpp>
+#include <srcver/kbuild_shim/scratch.hpp>
 #include <srcver/sumversion/error.hpp>
 
 #include <llvm/Support/MemoryBuffer.h>
@@ -47,8 +48,9 @@ llvm::Expected<FixdepRules> parse_description(const std::string& text) {
 
 llvm::Expected<FixdepRules> probe(const std::string& fixdep) {
   std::error_code ec;
-  const fs::path dir = fs::temp_directory_path(ec) / ("srcver-fixdep-" + std::to_string(::getpid()) + "-" +
-                                                      std::to_string(reinterpret_cast<std::uintptr_t>(&ec)));
+  auto scratch = kbuild_shim::ScratchDir::create("fixdep");
+  if (!scratch) return scratch.takeError();
+  const fs::path& dir = scratch->path();
   fs::create_directories(dir / "include/generated", ec);
   fs::create_directories(dir / "include/linux", ec);
   // The list: the source, a duplicate, the same file spelt "./a.h", each candidate, the source again.
@@ -60,10 +62,10 @@ llvm::Expected<FixdepRules> probe(const std::string& fixdep) {
                         "include/linux/kconfig.h", "probe.ver"})
     std::ofstream(dir / f) << "";
   std::ofstream(dir / "probe.d") << d;
-  auto run =
-      kbuild_shim::run_process({fixdep, "probe.d", "probe.o", "gcc -c src.c"}, {"PATH=/usr/bin:/bin"}, dir.string());
-  fs::remove_all(dir, ec);
+  auto run = kbuild_shim::run_process({fixdep, "probe.d", "probe.o", "gcc -c src.c"}, {"PATH=/usr/bin:/bin"},
+                                      dir.string(), kbuild_shim::k_default_make_timeout);
   if (!run) return run.takeError();
+  if (run->timed_out) return kbuild_shim::timed_out_error("the kernel's fixdep", kbuild_shim::k_default_make_timeout);
   if (run->exit_status != 0) {
     return make_error(ErrorCategory::cannot_predict,
                       "the kernel's fixdep failed on a probe (exit " + std::to_string(run->exit_status) +
@@ -162,16 +164,16 @@ llvm::Expected<FixdepRules> learn_fixdep_rules(const std::string& kernel_build_d
       " " + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec));
   const fs::path entry = cache_dir.empty() ? fs::path() : fs::path(cache_dir) / "fixdep" / (key + ".txt");
   if (!entry.empty()) {
-    if (auto buffer = llvm::MemoryBuffer::getFile(entry.string(), /*IsText=*/true)) {
-      if (auto rules = parse_description((*buffer)->getBuffer().str()))
-        return rules;
-      else
-        llvm::consumeError(rules.takeError()); // damaged: probed again
+    if (auto read = kbuild_shim::read_checked(entry); read.state == kbuild_shim::CheckedRead::State::ok) {
+      auto rules = parse_description(read.content);
+      if (rules) return rules;
+      llvm::consumeError(rules.takeError());
+      kbuild_shim::report_damaged(entry.string(), "not a fixdep rules description"); // probed again
     }
   }
   auto rules = probe(fixdep);
   if (!rules) return rules.takeError();
-  if (!entry.empty()) kbuild_shim::write_atomically(entry, describe(*rules));
+  if (!entry.empty()) kbuild_shim::write_checked(entry, describe(*rules));
   return rules;
 }
 

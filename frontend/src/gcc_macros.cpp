@@ -102,8 +102,8 @@ llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_c
   std::string text;
   bool from_disk = false;
   if (!entry.empty()) {
-    if (auto buffer = llvm::MemoryBuffer::getFile(entry.string(), /*IsText=*/true)) {
-      text = (*buffer)->getBuffer().str();
+    if (auto read = kbuild_shim::read_checked(entry); read.state == kbuild_shim::CheckedRead::State::ok) {
+      text = std::move(read.content);
       from_disk = true;
     }
   }
@@ -111,7 +111,8 @@ llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_c
       from_disk ? parse_dm_output(text) : llvm::Expected<std::vector<std::string>>(std::vector<std::string>{});
   if (from_disk && (!macros || macros->empty())) {
     if (!macros) llvm::consumeError(macros.takeError());
-    from_disk = false; // damaged: asked again below
+    kbuild_shim::report_damaged(entry.string(), "not gcc's -dM output");
+    from_disk = false; // asked again below
   }
   if (!from_disk) {
     auto run = kbuild_shim::run_process(argv, m_env, cwd);
@@ -125,7 +126,7 @@ llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_c
     text = run->out;
     macros = parse_dm_output(text);
     if (!macros) return macros.takeError();
-    if (!entry.empty()) kbuild_shim::write_atomically(entry, text);
+    if (!entry.empty()) kbuild_shim::write_checked(entry, text);
   }
   auto shared = std::make_shared<const std::vector<std::string>>(std::move(*macros));
   m_known.emplace(command_text, shared);

@@ -28,10 +28,9 @@ std::string directive_store_file(const std::string& cache_dir, const std::string
 
 std::vector<std::string> read_names(const std::string& path) {
   std::vector<std::string> names;
-  auto text = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!text) return names;
+  const auto read = kbuild_shim::read_checked(path); // missing or damaged (reported): none kept
   llvm::SmallVector<llvm::StringRef, 0> lines;
-  (*text)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
+  llvm::StringRef(read.content).split(lines, '\n', -1, /*KeepEmpty=*/false);
   for (auto line : lines)
     names.push_back(line.str());
   return names;
@@ -143,7 +142,7 @@ llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<C
       std::string text;
       for (const auto& n : names)
         text += n + "\n";
-      kbuild_shim::write_atomically(kept_file, text);
+      kbuild_shim::write_checked(kept_file, text);
     }
   }
   for (std::size_t j = 0; j < jobs.size(); ++j) {

@@ -1,5 +1,6 @@
 #include <srcver/kbuild_shim/dkms.hpp>
 #include <srcver/kbuild_shim/process.hpp>
+#include <srcver/kbuild_shim/scratch.hpp>
 #include <srcver/kbuild_shim/shell_words.hpp>
 #include <srcver/sumversion/error.hpp>
 
@@ -118,30 +119,28 @@ std::string top_level_setting(const std::vector<std::string>& make_args, const s
 bool is_dkms_source(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "dkms.conf"); }
 
 llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const KernelProfile& profile,
-                                      const std::string& dkms_conf_script, std::vector<std::string>* named) {
+                                      const std::string& dkms_conf_script, std::chrono::milliseconds timeout,
+                                      std::vector<std::string>* named) {
   std::error_code ec;
   const fs::path source = fs::canonical(source_arg, ec);
   if (ec) return make_error(ErrorCategory::input, "not a directory", source_arg);
 
-  char tmpl[] = "/tmp/srcversion-predict-dkms.XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) return make_error(ErrorCategory::io, "cannot create a temporary directory");
-  const fs::path tmp(tmpl);
-  struct Cleanup {
-    fs::path p;
-    ~Cleanup() {
-      std::error_code e;
-      fs::remove_all(p, e);
-    }
-  } cleanup{tmp};
+  auto scratch = ScratchDir::create("dkms");
+  if (!scratch) return scratch.takeError();
+  const fs::path tmp = scratch->path();
   const fs::path work = tmp / source.filename();
   if (llvm::Error err = copy_sources(source.string(), work.string())) return err;
 
   // dkms.conf, as dkms evaluates it, in the scratch copy.
+  // dkms-conf.sh's own temporary tree goes into the scratch directory, which goes on every exit.
   const std::vector<std::string> caller_env = current_environment();
+  std::vector<std::string> conf_env = caller_env;
+  conf_env.push_back("SRCVER_SCRATCH=" + tmp.string());
   auto conf_run =
       run_process({"bash", dkms_conf_script, work.string(), profile.kernel.release, profile.kernel.build_dir, "x86_64"},
-                  caller_env, work.string());
+                  conf_env, work.string(), timeout);
   if (!conf_run) return conf_run.takeError();
+  if (conf_run->timed_out) return timed_out_error("evaluating dkms.conf", timeout, source.string());
   if (conf_run->exit_status == 1) {
     return make_error(ErrorCategory::input, "dkms.conf cannot be read: " + conf_run->err, source.string());
   }
@@ -208,8 +207,9 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
   env.push_back("SRCVER_KDIR=" + profile.kernel.build_dir);
   env.push_back("SRCVER_LOG=" + log.string());
   env.push_back("SRCVER_REAL_MAKE=" + real_make);
-  auto made = run_process({"bash", "-c", "eval \"$0\"", conf["MAKE_RUN"]}, env, work.string());
+  auto made = run_process({"bash", "-c", "eval \"$0\"", conf["MAKE_RUN"]}, env, work.string(), timeout);
   if (!made) return made.takeError();
+  if (made->timed_out) return timed_out_error("the dkms MAKE line (dry)", timeout, source.string());
 
   std::vector<KernelMake> kernel_makes;
   {
@@ -268,6 +268,7 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
     }
     options.pwd = km.cwd;
     options.already_a_copy = true; // m lies in `work`, this plan's copy of the package
+    options.timeout = timeout;
     auto sub = plan_module_dir(m.string(), profile, options);
     if (!sub) return sub.takeError();
     const fs::path rel = fs::canonical(m, ec).lexically_relative(fs::canonical(work, ec));

@@ -1,6 +1,7 @@
 #include <srcver/kbuild_shim/cache_file.hpp>
 #include <srcver/kbuild_shim/kernel_profile.hpp>
 #include <srcver/kbuild_shim/process.hpp>
+#include <srcver/kbuild_shim/scratch.hpp>
 #include <srcver/sumversion/error.hpp>
 
 #include <llvm/ADT/StringExtras.h>
@@ -133,10 +134,11 @@ std::string slurp(const fs::path& p) {
 
 // Runs the real top-level make (dry run) on a probe module whose Kbuild file records, from inside the
 // Makefile.build pass, that sub-make's environment, argv and working directory.
-llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const std::vector<std::string>& caller_env) {
-  char tmpl[] = "/tmp/srcversion-predict-probe.XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) return make_error(ErrorCategory::io, "cannot create a temporary directory");
-  const fs::path tmp(tmpl);
+llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const ProfileOptions& options) {
+  const std::vector<std::string>& caller_env = options.caller_env;
+  auto scratch = ScratchDir::create("probe");
+  if (!scratch) return scratch.takeError();
+  const fs::path tmp = scratch->path();
   const fs::path probe = tmp / "srcversion-predict-probe-module";
   const fs::path out = tmp / "capture";
   fs::create_directories(probe);
@@ -151,20 +153,15 @@ llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const std::vect
               "obj-m := probe.o\n";
     std::ofstream(probe / "probe.c") << "int probe;\n";
   }
-  auto cleanup = [&] {
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-  };
   auto run = run_process({"make", "-n", "-s", "-C", kernel.build_dir, "M=" + probe.string(), "modules"},
-                         without_make_state(caller_env), tmp.string());
-  if (!run) {
-    cleanup();
-    return run.takeError();
+                         without_make_state(caller_env), tmp.string(), options.timeout);
+  if (!run) return run.takeError();
+  if (run->timed_out) {
+    return timed_out_error("the kernel's top-level Makefile (on a probe module)", options.timeout, kernel.build_dir);
   }
   // The dry run ends in the modpost stage (no modules.order exists under -n); what counts is that the
   // Makefile.build pass ran and recorded itself.
   if (!fs::exists(out.string() + ".argv") || !fs::exists(out.string() + ".env")) {
-    cleanup();
     return make_error(ErrorCategory::cannot_predict,
                       "the kernel's top-level Makefile failed on a probe module (exit " +
                           std::to_string(run->exit_status) + "): " + run->err.substr(0, 2000),
@@ -184,7 +181,6 @@ llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const std::vect
   while (!cwd.empty() && cwd.back() == '\n')
     cwd.pop_back();
   p.cwd = replace_all(cwd, probe_path, k_module_dir_placeholder);
-  cleanup();
 
   // The compiler Kbuild probes must exist, or every cc-option in the profile would be silently false.
   std::string cc = env_value(p.env, "CC");
@@ -222,20 +218,21 @@ llvm::Expected<ProfileLoad> load_kernel_profile(const KernelBuild& kernel, const
   fs::path entry;
   if (!options.cache_dir.empty()) {
     entry = fs::path(options.cache_dir) / "kernels" / (cache_key(kernel, options.caller_env) + ".json");
-    auto buffer = llvm::MemoryBuffer::getFile(entry.string(), /*IsText=*/true);
-    if (buffer) {
-      if (auto profile = from_json((*buffer)->getBuffer().str(), kernel)) return ProfileLoad{*profile, true};
-      // Damaged or from another format: captured again below, and replaced.
+    const auto read = read_checked(entry);
+    if (read.state == CheckedRead::State::ok) {
+      if (auto profile = from_json(read.content, kernel)) return ProfileLoad{*profile, true};
+      report_damaged(entry.string(), "not a kernel profile of this format");
     }
+    // Missing, damaged or from another format: captured again below, and replaced.
   }
-  auto profile = capture(kernel, options.caller_env);
+  auto profile = capture(kernel, options);
   if (!profile) return profile.takeError();
   if (!entry.empty()) {
     std::string text;
     llvm::raw_string_ostream os(text);
     os << to_json(*profile);
     os.flush();
-    write_atomically(entry, text);
+    write_checked(entry, text);
   }
   return ProfileLoad{*profile, false};
 }

@@ -1,6 +1,7 @@
 #include <srcver/kbuild_shim/list_commands.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
 #include <srcver/kbuild_shim/process.hpp>
+#include <srcver/kbuild_shim/scratch.hpp>
 #include <srcver/kbuild_shim/shell_words.hpp>
 #include <srcver/sumversion/error.hpp>
 
@@ -83,22 +84,6 @@ std::vector<std::string> read_lines(const fs::path& p) {
   return lines;
 }
 
-class ScratchDir {
-public:
-  ScratchDir() {
-    char tmpl[] = "/tmp/srcversion-predict-plan.XXXXXX";
-    if (mkdtemp(tmpl) != nullptr) m_path = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!m_path.empty()) fs::remove_all(m_path, ec);
-  }
-  const fs::path& path() const { return m_path; }
-
-private:
-  fs::path m_path;
-};
-
 } // namespace
 
 llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const KernelProfile& profile,
@@ -115,8 +100,9 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
   std::optional<ScratchDir> scratch;
   fs::path work = module_dir;
   if (!options.already_a_copy) {
-    scratch.emplace();
-    if (scratch->path().empty()) return make_error(ErrorCategory::io, "cannot create a temporary directory");
+    auto made = ScratchDir::create("plan");
+    if (!made) return made.takeError();
+    scratch.emplace(std::move(*made));
     work = scratch->path() / module_dir.filename();
     if (llvm::Error err = copy_sources(module_dir.string(), work.string())) return err;
   }
@@ -137,8 +123,10 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
   argv.insert(argv.end(), {"-n", "-B", k_compile_hook, k_savecmd_hook});
   argv.insert(argv.end(), options.make_args.begin(), options.make_args.end());
 
-  auto run = run_process(argv, env, make_dir.string());
+  auto run = run_process(argv, env, make_dir.string(), options.timeout);
   if (!run) return run.takeError();
+  if (run->timed_out)
+    return timed_out_error("Kbuild (make on the module's makefiles)", options.timeout, module_dir.string());
   if (run->exit_status != 0) {
     return make_error(ErrorCategory::cannot_predict,
                       "Kbuild cannot evaluate this module (make exit " + std::to_string(run->exit_status) +
@@ -199,8 +187,10 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
     std::string script = "set -e\n";
     for (const Record* r : writers)
       script += r->command + "\n";
-    auto ran = run_process({"sh", "-c", script}, env, make_dir.string());
+    auto ran = run_process({"sh", "-c", script}, env, make_dir.string(), options.timeout);
     if (!ran) return ran.takeError();
+    if (ran->timed_out)
+      return timed_out_error("Kbuild's .mod/modules.order commands", options.timeout, module_dir.string());
     if (ran->exit_status != 0) {
       return make_error(ErrorCategory::cannot_predict,
                         "Kbuild's .mod/modules.order commands failed: " +

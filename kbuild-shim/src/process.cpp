@@ -1,7 +1,11 @@
 #include <srcver/kbuild_shim/process.hpp>
+#include <srcver/kbuild_shim/scratch.hpp>
 #include <srcver/sumversion/error.hpp>
 
+#include <algorithm>
 #include <cerrno>
+#include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -63,8 +67,16 @@ std::vector<std::string> split_nul(const std::string& data) {
   return out;
 }
 
+llvm::Error timed_out_error(const std::string& what, std::chrono::milliseconds timeout, const std::string& path) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::duration<double>>(timeout).count();
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", seconds);
+  return make_error(ErrorCategory::cannot_predict,
+                    what + " did not finish within " + text + " s (killed; --make-timeout sets the limit)", path);
+}
+
 llvm::Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                                          const std::string& cwd) {
+                                          const std::string& cwd, std::chrono::milliseconds timeout) {
   if (argv.empty()) return make_error(ErrorCategory::input, "empty command");
   const std::string program = find_program(argv[0], env_value(env, "PATH"));
   if (program.empty()) return make_error(ErrorCategory::input, "'" + argv[0] + "' not found in PATH");
@@ -83,9 +95,20 @@ llvm::Expected<ProcessResult> run_process(const std::vector<std::string>& argv, 
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
     return make_error(ErrorCategory::io, std::string("pipe: ") + std::strerror(errno));
   }
+  // The cleanup signals are held until the child is registered, so that none can leave it running.
+  sigset_t held, previous;
+  sigemptyset(&held);
+  for (int s : {SIGINT, SIGTERM, SIGHUP})
+    sigaddset(&held, s);
+  pthread_sigmask(SIG_BLOCK, &held, &previous);
   const pid_t pid = fork();
-  if (pid < 0) return make_error(ErrorCategory::io, std::string("fork: ") + std::strerror(errno));
+  if (pid < 0) {
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    return make_error(ErrorCategory::io, std::string("fork: ") + std::strerror(errno));
+  }
   if (pid == 0) {
+    setpgid(0, 0);
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     const int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, 0);
     dup2(out_pipe[1], 1);
@@ -94,6 +117,9 @@ llvm::Expected<ProcessResult> run_process(const std::vector<std::string>& argv, 
     execve(program.c_str(), c_argv.data(), c_env.data());
     _exit(127);
   }
+  setpgid(pid, pid); // also here: whichever runs first
+  const int slot = register_child(pid);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   close(out_pipe[1]);
   close(err_pipe[1]);
 
@@ -102,10 +128,25 @@ llvm::Expected<ProcessResult> run_process(const std::vector<std::string>& argv, 
   std::string* sinks[2] = {&result.out, &result.err};
   int open_fds = 2;
   char buffer[65536];
+  using Clock = std::chrono::steady_clock;
+  auto deadline = timeout.count() > 0 ? Clock::now() + timeout : Clock::time_point::max();
   while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) {
+    int wait_ms = -1;
+    if (deadline != Clock::time_point::max()) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      wait_ms = static_cast<int>(std::clamp<long long>(left, 0, 60'000));
+    }
+    const int ready = poll(fds, 2, wait_ms);
+    if (ready < 0) {
       if (errno == EINTR) continue;
       break;
+    }
+    if (ready == 0 && Clock::now() >= deadline) {
+      if (result.timed_out) break; // killed, and its output still not closed after the grace: a process escaped
+      kill(-pid, SIGKILL);
+      result.timed_out = true;
+      deadline = Clock::now() + std::chrono::seconds(2); // time to read what the killed group wrote
+      continue;
     }
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
@@ -119,12 +160,17 @@ llvm::Expected<ProcessResult> run_process(const std::vector<std::string>& argv, 
       }
     }
   }
+  for (auto& fd : fds) {
+    if (fd.fd >= 0) close(fd.fd);
+  }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  unregister_child(slot);
   result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   if (result.exit_status == 126 && result.out.empty() && result.err.empty()) {
-    return make_error(ErrorCategory::io, "cannot enter directory", cwd);
+    return make_error(ErrorCategory::io, "cannot enter the directory (missing, not a directory, or not permitted)",
+                      cwd);
   }
   return result;
 }

@@ -50,24 +50,28 @@ std::string dkms_conf_script() {
 }
 
 llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, const std::string& kernel_arg,
-                                                const std::string& cache_dir, std::vector<std::string>* named) {
+                                                const std::string& cache_dir, std::chrono::milliseconds timeout,
+                                                std::vector<std::string>* named) {
   auto kernel = kbuild_shim::resolve_kernel(kernel_arg);
   if (!kernel) return kernel.takeError();
   kbuild_shim::ProfileOptions profile_options;
   profile_options.cache_dir = cache_dir;
   profile_options.caller_env = kbuild_shim::current_environment();
+  profile_options.timeout = timeout;
   auto profile = kbuild_shim::load_kernel_profile(*kernel, profile_options);
   if (!profile) return profile.takeError();
   SRCVER_LOG("kernel {} profile {}", kernel->release, profile->from_cache ? "from the cache" : "captured");
+  kbuild_shim::PlanOptions plan_options;
+  plan_options.timeout = timeout;
   auto plan = kbuild_shim::is_dkms_source(module_dir)
-                  ? kbuild_shim::plan_dkms_source(module_dir, profile->profile, dkms_conf_script(), named)
-                  : kbuild_shim::plan_module_dir(module_dir, profile->profile, {});
+                  ? kbuild_shim::plan_dkms_source(module_dir, profile->profile, dkms_conf_script(), timeout, named)
+                  : kbuild_shim::plan_module_dir(module_dir, profile->profile, plan_options);
   if (!plan) return plan.takeError();
   return PlannedDirectory{std::move(*kernel), std::move(profile->profile), std::move(*plan)};
 }
 
 int run_plan(const PlanCommand& command) {
-  auto planned = plan_directory(command.module_dir, command.kernel, command.cache_dir);
+  auto planned = plan_directory(command.module_dir, command.kernel, command.cache_dir, command.make_timeout);
   if (!planned) return report_error(planned.takeError());
   const auto& kernel = planned->kernel;
   const auto& plan = planned->plan;

@@ -194,7 +194,7 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
   };
   auto phase_start = Clock::now();
   std::vector<std::string> named;
-  auto planned = plan_directory(module_dir, kernel_arg, options.cache_dir, &named);
+  auto planned = plan_directory(module_dir, kernel_arg, options.cache_dir, options.make_timeout, &named);
   if (!planned) {
     // A DKMS package whose build needs a step first (PRE_BUILD, a ./configure): each module dkms.conf names is
     // "cannot predict", with the reason.

@@ -17,7 +17,7 @@ namespace srcver::tool {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr int k_format = 1;
+constexpr int k_format = 2; // 2: the checksum trailer
 
 // Variables that differ between two calls of the same question without changing its answer.
 bool volatile_env(llvm::StringRef entry) {
@@ -117,9 +117,9 @@ PredictionCache::PredictionCache(const std::string& cache_dir, const std::string
 
 std::optional<Prediction> PredictionCache::load() const {
   if (m_entry.empty()) return std::nullopt;
-  auto buffer = llvm::MemoryBuffer::getFile(m_entry, /*IsText=*/true);
-  if (!buffer) return std::nullopt;
-  llvm::StringRef text = (*buffer)->getBuffer();
+  const auto entry = kbuild_shim::read_checked(m_entry);
+  if (entry.state != kbuild_shim::CheckedRead::State::ok) return std::nullopt; // missing, or damaged (reported)
+  llvm::StringRef text = entry.content;
   if (!text.consume_front("srcversion-predict prediction " + std::to_string(k_format) + "\n")) return std::nullopt;
   Prediction prediction;
   std::string walked;
@@ -211,9 +211,7 @@ void PredictionCache::store(const Prediction& prediction, std::vector<std::strin
     SRCVER_LOG("prediction not cached: an input changed less than 2 s ago");
     return;
   }
-  std::error_code ec;
-  fs::create_directories(fs::path(m_entry).parent_path(), ec);
-  kbuild_shim::write_atomically(m_entry, text);
+  kbuild_shim::write_checked(m_entry, text);
 }
 
 } // namespace srcver::tool

@@ -6,6 +6,7 @@
 #include <srcver/kbuild_shim/dkms.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
 #include <srcver/kbuild_shim/process.hpp>
+#include <srcver/kbuild_shim/scratch.hpp>
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/commands.hpp>
@@ -51,16 +52,25 @@ int run_verify(const VerifyCommand& command) {
   const std::string script = kbuild_build_script();
   if (!fs::exists(script)) return fail(ErrorCategory::input, "kbuild-build.sh not found (looked for " + script + ")");
 
-  std::string work = command.work_dir;
-  if (work.empty()) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/srcversion-verify.XXXXXX";
-    if (!mkdtemp(pattern.data())) return fail(ErrorCategory::io, "cannot create a directory in " + pattern);
-    work = pattern;
-  } else {
-    fs::create_directories(work, ec);
-    work = fs::canonical(work, ec).string();
+  // The copy is built in a new directory of the tool's own, under --work-dir (made when missing) or $TMPDIR; that
+  // directory, and never the one the user named, is what is removed afterwards.
+  std::string parent;
+  if (!command.work_dir.empty()) {
+    const std::string wanted = fs::weakly_canonical(command.work_dir, ec).string();
+    if (wanted == source || llvm::StringRef(wanted).starts_with(source + "/")) {
+      return fail(ErrorCategory::usage, "--work-dir " + command.work_dir + " lies inside the module directory " +
+                                            source + ": verify writes nothing there; choose a directory outside it");
+    }
+    fs::create_directories(command.work_dir, ec);
+    if (ec || !fs::is_directory(command.work_dir)) {
+      return fail(ErrorCategory::input, "--work-dir " + command.work_dir + ": not a directory, and cannot be made one" +
+                                            (ec ? " (" + ec.message() + ")" : std::string()));
+    }
+    parent = fs::canonical(command.work_dir, ec).string();
   }
+  auto scratch = kbuild_shim::ScratchDir::create("verify", parent);
+  if (!scratch) return report_error(scratch.takeError());
+  const std::string work = scratch->path().string();
   const std::string out = work + "/build";
   const bool dkms = kbuild_shim::is_dkms_source(source);
   const auto env = kbuild_shim::current_environment();
@@ -104,6 +114,7 @@ int run_verify(const VerifyCommand& command) {
   if (!built) return report_error(built.takeError());
   if (built->exit_status != 0) {
     fmt::print(stderr, "{}", built->err);
+    scratch->keep();
     fmt::print(stderr, "srcversion-predict: verify: the real build failed; kept in {}\n", work);
     return exit_usage;
   }
@@ -156,10 +167,9 @@ int run_verify(const VerifyCommand& command) {
   }
   llvm::outs().flush();
   if (differs || command.keep) {
+    scratch->keep();
     fmt::print(stderr, "srcversion-predict: verify: the build is kept in {}\n", work);
-  } else {
-    fs::remove_all(work, ec);
-  }
+  } // else removed with `scratch`
   return status;
 }
 

@@ -202,10 +202,11 @@ TEST(DirectiveStore, AFileWhoseDataIsDamagedIsReadFromDisk) {
     std::ifstream in(l.store, std::ios::binary);
     bytes.assign(std::istreambuf_iterator<char>(in), {});
   }
-  // The index ends 64 bytes after its last name (a stamp of five 8-byte fields, four 4-byte ones, the data's offset).
+  // The index ends 72 bytes after its last name (a stamp of five 8-byte fields, four 4-byte ones, the data's offset
+  // and its checksum).
   const std::size_t last_key = bytes.rfind(l.kernel + "/include/");
   ASSERT_NE(last_key, std::string::npos);
-  const std::size_t index_end = bytes.find(".h", last_key) + 2 + 64;
+  const std::size_t index_end = bytes.find(".h", last_key) + 2 + 72;
   for (std::size_t i = index_end; i < bytes.size(); ++i)
     bytes[i] = '\xff';
   std::ofstream(l.store, std::ios::binary | std::ios::trunc) << bytes;
@@ -216,6 +217,37 @@ TEST(DirectiveStore, AFileWhoseDataIsDamagedIsReadFromDisk) {
   EXPECT_EQ(served, 0u);
   EXPECT_EQ(out[0].dependencies, plain[0].dependencies);
   EXPECT_EQ(out[1].error, plain[1].error);
+}
+
+// One flipped bit anywhere in the store: in the index, an empty store; in an entry's data, that entry is not served
+// (its file is read from disk). Either way the lists are those of a scan without a store.
+TEST(DirectiveStore, EveryFlippedBitIsDetected) {
+  Layout l;
+  const auto plain = scan(l.jobs(), nullptr);
+  fill_store(l);
+  std::string pristine;
+  {
+    std::ifstream in(l.store, std::ios::binary);
+    pristine.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::size_t magic = pristine.find('\n') + 1;
+  std::size_t whole = 0;
+  for (std::size_t at = magic; at < pristine.size(); at += 7) {
+    std::string bytes = pristine;
+    bytes[at] = static_cast<char>(bytes[at] ^ (1 << (at % 8)));
+    std::ofstream(l.store, std::ios::binary | std::ios::trunc) << bytes;
+    DirectiveStore damaged(l.store, k_any_age);
+    std::size_t intact = 0;
+    for (const char* name : {"a.h", "nine.h", "b.h", "two.h", "c.h"}) {
+      if (const DirectiveStore::Entry* e = damaged.find(l.kernel + "/include/" + name)) intact += damaged.intact(*e);
+    }
+    EXPECT_LT(intact, 5u) << "a flipped bit at " << at << " went unnoticed";
+    whole += intact;
+    const auto out = scan(l.jobs(), &damaged);
+    EXPECT_EQ(out[0].dependencies, plain[0].dependencies) << at;
+    EXPECT_EQ(out[1].error, plain[1].error) << at;
+  }
+  EXPECT_GT(whole, 0u); // a flip in one entry's data leaves the others served
 }
 
 // One scanner, two scans: a header served from the store in the first (not the module's own there) is the module's

@@ -6,7 +6,9 @@
 // tokens. A file is served from the store only while its stamp is unchanged; one younger than two seconds is never
 // stored (a change within the clock's resolution would keep the stamp). The module's own files are never stored nor
 // served (they may be lexed in full). A speed matter only: a store that is missing, damaged or of another format is
-// empty, and one that cannot be written is not written.
+// empty, and one that cannot be written is not written. Integrity: the index carries a checksum (xxh3-64) of itself
+// and each entry one of its data; a damaged index makes the store empty, a damaged entry is never served (its file is
+// read from disk and stored again), and either is reported (kbuild_shim::report_damaged).
 
 #include <srcver/kbuild_shim/cache_file.hpp>
 
@@ -19,6 +21,7 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/VirtualFileSystem.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -41,15 +44,18 @@ public:
   explicit DirectiveStore(std::string path, std::chrono::nanoseconds settle = std::chrono::seconds(2));
 
   struct Entry {
+    llvm::StringRef key;
     FileStamp stamp;
     llvm::StringRef text; // the directive lines, NUL after them
     bool has_error = false;
     std::size_t tokens_at = 0; // in the file: the serialised tokens, then the directives
     std::uint32_t token_count = 0;
     std::uint32_t directive_count = 0;
+    std::uint64_t data_hash = 0; // xxh3-64 of the data: the text, NUL, the tokens, the directives
   };
   const Entry* find(llvm::StringRef key) const;
-  // Whether an entry's data is whole (its text ends with NUL, its tokens lie in it): checked before it is served.
+  // Whether an entry's data is whole (its checksum agrees; its text ends with NUL, its tokens lie in it): checked,
+  // once per run, before it is served. A damaged entry is reported and left out when the store is saved again.
   bool intact(const Entry& entry) const;
   // The entry whose text this is (a file served from the store), or none.
   const Entry* by_text(const char* text) const;
@@ -67,10 +73,13 @@ public:
   void save();
 
 private:
+  bool whole_entry(const Entry& entry) const;
   std::string m_path;
   std::chrono::nanoseconds m_settle;
   std::unique_ptr<llvm::MemoryBuffer> m_buffer;
   std::vector<Entry> m_entries;
+  // Per entry: 0 not checked yet, 1 intact, 2 damaged (entries are checked by the scan's threads).
+  std::unique_ptr<std::atomic<std::uint8_t>[]> m_checked;
   llvm::StringMap<std::size_t> m_by_key;
   llvm::DenseMap<const char*, std::size_t> m_by_text;
   // Files added in this run: their index fields and their data (the lines, NUL, the tokens, the directives).

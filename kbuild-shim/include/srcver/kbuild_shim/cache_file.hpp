@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 
 struct stat;
 
@@ -41,5 +43,30 @@ std::string sha256_hex(const std::string& data);
 // Writes `content` to `path` so that a concurrent reader sees the old file or the new one, never a part. A cache that
 // cannot be written is only slower: failures are ignored.
 void write_atomically(const std::filesystem::path& path, const std::string& content);
+
+// A cache entry proves its own integrity: `write_checked` writes `content`, a newline, and one trailer line,
+// "srcversion-predict checksum sha256=<64 hex digits of content> size=<bytes of content>", and `read_checked` gives the
+// content back only when the trailer is there, whole, and agrees with it. A power loss, a flipped bit or a hand edit
+// makes the entry `damaged`: the caller computes afresh and writes the entry again; the damage is reported (see
+// set_damage_observer). Nothing that a damaged entry says is ever used.
+void write_checked(const std::filesystem::path& path, const std::string& content);
+
+struct CheckedRead {
+  enum class State { missing, damaged, ok };
+  State state = State::missing;
+  std::string content; // when ok
+};
+CheckedRead read_checked(const std::filesystem::path& path);
+
+// The content with its trailer, as write_checked writes it (for a caller that writes the bytes itself), and the
+// check of such bytes (the content when the trailer agrees).
+std::string with_checksum(const std::string& content);
+std::optional<std::string> verify_checksum(std::string_view bytes);
+
+// Who hears of a damaged cache entry: the tool logs it under -v. The libraries never print; they call
+// report_damaged, which does nothing until an observer is set (once, at start, before any thread runs).
+using DamageObserver = void (*)(const std::string& path, const std::string& what);
+void set_damage_observer(DamageObserver observer);
+void report_damaged(const std::string& path, const std::string& what);
 
 } // namespace srcver::kbuild_shim

@@ -22,7 +22,9 @@ bool is_dkms_source(const std::string& dir);
 // input (excluded kernel, invalid dkms.conf), cannot_predict (no kernel make found, a module dkms.conf names that
 // Kbuild does not build). `named`, when given, receives the modules dkms.conf names (relative paths without .ko) as
 // soon as dkms.conf is read, so that a caller can name them when the plan stops (PRE_BUILD).
+// `timeout` bounds each program run: dkms.conf's evaluation, the MAKE line's dry run, each kernel make's plan.
 llvm::Expected<Plan> plan_dkms_source(const std::string& source_dir, const KernelProfile& profile,
-                                      const std::string& dkms_conf_script, std::vector<std::string>* named = nullptr);
+                                      const std::string& dkms_conf_script, std::chrono::milliseconds timeout,
+                                      std::vector<std::string>* named = nullptr);
 
 } // namespace srcver::kbuild_shim

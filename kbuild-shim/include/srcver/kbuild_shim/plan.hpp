@@ -8,6 +8,7 @@
 // the scratch copy.
 
 #include <srcver/kbuild_shim/kernel_profile.hpp>
+#include <srcver/kbuild_shim/process.hpp>
 
 #include <llvm/Support/Error.h>
 
@@ -44,6 +45,8 @@ struct PlanOptions {
   // The module directory is a scratch copy the plan may write into (a DKMS package's copy): planned in place, so that
   // its makefiles see the package's other directories as the real build does ($(src)/../x).
   bool already_a_copy = false;
+  // How long each make (and Kbuild's .mod writers) may run before the plan gives up (cannot_predict).
+  std::chrono::milliseconds timeout = k_default_make_timeout;
 };
 
 // A modules.order entry without its suffix: ".ko" (up to 6.2) or ".o" (from 6.3), as modpost names the module.

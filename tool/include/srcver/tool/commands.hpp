@@ -9,6 +9,7 @@
 
 #include <llvm/Support/Error.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,7 @@ struct PlanCommand {
   bool deps = false;           // add each object's deps_ list (the front end)
   unsigned jobs = 0;           // scanning threads, 0 = the number of cores
   bool filter_defines = false; // the front end's define filter (DepScanner::set_define_filter)
+  std::chrono::milliseconds make_timeout = kbuild_shim::k_default_make_timeout;
 };
 
 int run_plan(const PlanCommand& command);
@@ -108,8 +110,9 @@ struct PlannedDirectory {
   kbuild_shim::Plan plan;
 };
 // `named`, when given, receives the modules a DKMS package's dkms.conf names, even when the plan then stops.
+// `timeout` bounds each make run (the kernel profile's capture, the module's makefiles, a DKMS MAKE line).
 llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, const std::string& kernel,
-                                                const std::string& cache_dir,
+                                                const std::string& cache_dir, std::chrono::milliseconds timeout,
                                                 std::vector<std::string>* named = nullptr);
 
 // kbuild-shim/dkms-conf.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).

@@ -2,10 +2,12 @@
 // The prediction itself, shared by `predict`, `check` and `verify`: plan (kbuild-shim) -> each object's deps_ list
 // (the front end) -> the files modpost reads, written in memory -> the sumversion port.
 
+#include <srcver/kbuild_shim/process.hpp>
 #include <srcver/sumversion/srcversion.hpp>
 
 #include <llvm/Support/Error.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,9 @@ struct PredictOptions {
   // hash input and no list of the dependencies that were not hashed: callers that show those do not use it.
   bool prediction_cache = false;
   bool filter_defines = false; // the front end's define filter (DepScanner::set_define_filter); same answers
+  // How long each make may run (kernel profile, the module's makefiles, a DKMS MAKE line) before the directory is
+  // "cannot predict" (--make-timeout).
+  std::chrono::milliseconds make_timeout = kbuild_shim::k_default_make_timeout;
 };
 
 struct PredictedModule {
