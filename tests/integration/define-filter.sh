@@ -58,13 +58,20 @@ done
 
 # 3. damaged sets
 printf '\n\n\x01garbage\n%s\n' "$(head -c 3000 /dev/urandom | tr -dc 'A-Za-z_\n')" > "$cache/kept-defines"
-"$bin" plan --deps "$module" "$rel" --define-filter --cache-dir "$cache" > "$work/damaged.txt" || fail "plan --deps with a damaged set failed"
+"$bin" plan --deps "$module" "$rel" --define-filter --cache-dir "$cache" -v > "$work/damaged.txt" 2> "$work/damaged.log" ||
+  fail "plan --deps with a damaged set failed"
+grep -q "damaged cache entry ignored.*kept-defines" "$work/damaged.log" || fail "the damaged kept set was not reported"
 cmp -s "$work/exact.txt" "$work/damaged.txt" || fail "lists with a damaged kept set differ"
 grep -rhoE '^[[:space:]]*#[[:space:]]*define[[:space:]]+[A-Za-z_][A-Za-z0-9_]*' "/lib/modules/$rel/build/include" \
   "$(readlink -f "/lib/modules/$rel/build")/include" 2>/dev/null | awk '{print $NF}' | sed 's/.*define//' |
-  sort -u > "$cache/kept-defines"
-[ -s "$cache/kept-defines" ] || fail "no names read from the kernel's headers"
-"$bin" plan --deps "$module" "$rel" --define-filter --cache-dir "$cache" > "$work/all.txt" || fail "plan --deps with every name kept failed"
+  sort -u > "$work/all-names"
+[ -s "$work/all-names" ] || fail "no names read from the kernel's headers"
+# As a checked cache entry (kbuild-shim/cache_file.hpp): the names, a newline, the checksum trailer.
+{ cat "$work/all-names"; echo; echo "srcversion-predict checksum sha256=$(sha256sum < "$work/all-names" | cut -d' ' -f1)" \
+  "size=$(stat -c %s "$work/all-names")" | tr -s ' ' ' '; } > "$cache/kept-defines"
+"$bin" plan --deps "$module" "$rel" --define-filter --cache-dir "$cache" -v > "$work/all.txt" 2> "$work/all.log" ||
+  fail "plan --deps with every name kept failed"
+grep -q "damaged" "$work/all.log" && fail "the kept set written as a checked entry was read as damaged"
 cmp -s "$work/exact.txt" "$work/all.txt" || fail "lists with every name kept differ"
 
 # 4. a large module, when its source is fetched (scripts/fetch-linux-source.sh; the 6.1 kernel only)
