@@ -33,7 +33,14 @@ grep -q '"command"' "$work/warm.json" || fail "plan has no command"
 head -c 100 "${entries[0]}" > "$work/half" && cp "$work/half" "${entries[0]}"
 "$bin" plan "$work/hello" "$rel" --json --cache-dir "$cache" > "$work/repaired.json" || fail "plan with a damaged cache entry failed"
 cmp -s "$work/cold.json" "$work/repaired.json" || fail "plan with a damaged cache entry differs"
-python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "${entries[0]}" || fail "damaged cache entry was not rebuilt"
+# Rebuilt: a checked entry again (kbuild-shim/cache_file.hpp: the JSON, a newline, the checksum trailer).
+python3 -c '
+import hashlib, json, sys
+data = open(sys.argv[1], "rb").read()
+content, trailer = data[:-1].rsplit(b"\n", 1)
+assert trailer == b"srcversion-predict checksum sha256=%s size=%d" % (
+    hashlib.sha256(content).hexdigest().encode(), len(content)), trailer
+json.loads(content)' "${entries[0]}" || fail "damaged cache entry was not rebuilt"
 
 # 3. concurrent runs on an empty cache
 pids=()

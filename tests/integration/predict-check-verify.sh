@@ -153,9 +153,13 @@ grep -q "^vskip equal - - " "$work/out" || fail "vskip: '$(cat "$work/out")'"
 # ---- verify
 expect 0 "verify examples/hello" "$bin" verify "$hello" "$rel" --work-dir "$work/v"
 grep -q "^hello equal $sv $sv " "$work/out" || fail "verify printed '$(cat "$work/out")'"
-[ ! -e "$work/v" ] || fail "verify kept its build although everything was equal"
+# The build went (verify's own directory under --work-dir), the directory the user named stays.
+[ -d "$work/v" ] || fail "verify removed the --work-dir directory itself"
+[ -z "$(ls -A "$work/v")" ] || fail "verify kept its build although everything was equal: $(ls -A "$work/v")"
 expect 0 "verify --keep" "$bin" verify "$hello" "$rel" --work-dir "$work/v" --keep
-[ -d "$work/v/build" ] || fail "verify --keep did not keep the build"
+kept=$(sed -n 's/.*the build is kept in //p' "$work/err")
+case "$kept" in "$work"/v/srcversion-predict-verify.*) ;; *) fail "verify --keep kept '$kept', not under $work/v" ;; esac
+[ -d "$kept/build" ] || fail "verify --keep did not keep the build"
 acpi=$("$root/scripts/fetch-corpus.sh" acpi-call-dkms) || fail "scripts/fetch-corpus.sh acpi-call-dkms failed"
 expect 0 "verify of a real DKMS package" "$bin" verify "$acpi" "$rel"
 grep -q "^acpi_call equal [0-9A-F]\{23\} [0-9A-F]\{23\} .*/acpi_call\.ko" "$work/out" ||
