@@ -27,7 +27,8 @@ peak() { # peak <cache> <args...>: prints the peak RSS in MiB
 
 printf '| module | objects | threads | cold | kernel known | unchanged |\n|---|---:|---:|---:|---:|---:|\n'
 for m in hello btrfs; do
-  objects=$(find "$work/$m" -name '*.c' | wc -l)
+  objects=$("$bin" plan "$work/$m" "$rel" --json --cache-dir "$work/plan" |
+    python3 -c 'import json, sys; print(sum(len(m["objects"]) for m in json.load(sys.stdin)["modules"]))')
   for jobs in 1 0; do
     j=() && [ "$jobs" != 0 ] && j=(-j "$jobs")
     rm -rf "$work/cold" "$work/known"
