@@ -6,7 +6,7 @@ set -eu
 FIXROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export LC_ALL=C
 
-# new_case <name> <module> <one-line description> <spec references>
+# new_case <name> <module> <one-line description> <references to docs/srcversion-rules.md>
 #   Starts a case afresh (its tree/, flags, case.txt, module; expected/ is left to the oracle).
 new_case() {
   finish_case

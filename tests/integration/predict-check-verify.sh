@@ -70,7 +70,8 @@ assert len(k) == 1 and k[0]["kernel"] == sys.argv[4] and k[0]["status"] == "ok",
 m = k[0]["modules"]
 assert len(m) == 1 and m[0]["module"] == "hello" and m[0]["status"] == "ok" and m[0]["srcversion"] == sys.argv[3], m
 hashed = m[0]["hashed_files"]
-# hello.h is hashed up to 6.12; from 6.13 modpost's same-directory test drops it (spec, era E7)
+# hello.h is hashed up to 6.12; from 6.13 modpost's same-directory test drops it
+# (docs/srcversion-rules.md section 2, era E7)
 assert [os.path.basename(h["path"]) for h in hashed][:1] == ["hello.c"], hashed
 total = sum(h["hashed_bytes"] for h in hashed)
 size = os.path.getsize(sys.argv[2])

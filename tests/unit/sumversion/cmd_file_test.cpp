@@ -1,6 +1,7 @@
-// The .cmd walk (spec 1.2): line readers per era, stop rules and the same-directory test. The byte-level cases of
-// the spec's section 5 are also run through real modpost in modpost_fixtures_test.cpp; these tests pin the
-// walk's decisions (which files, in which order) and the older eras, which cannot be run here (derived from the spec).
+// The .cmd walk (docs/srcversion-rules.md section 1.2): line readers per era, stop rules and the same-directory test.
+// The byte-level cases of its section 5 are also run through real modpost in modpost_fixtures_test.cpp; these tests
+// pin the walk's decisions (which files, in which order) and the older eras, which cannot be run here (derived from
+// docs/srcversion-rules.md).
 
 #include <srcver/sumversion/cmd_file.hpp>
 
@@ -33,7 +34,7 @@ TEST(CmdFile, CmdFileNameKeepsTheEntryAsWritten) {
   EXPECT_EQ(object_dir("x.o"), "");
 }
 
-// The cases of spec 1.2 step 4f (verified there with the real 6.x binary).
+// The cases of docs/srcversion-rules.md section 1.2 step 4f (verified there with the real 6.x binary).
 TEST(CmdFile, SameDirectoryIsASubstringTestEndingAtTheLastSlash) {
   EXPECT_TRUE(same_directory("m/a.h", "m/"));
   EXPECT_FALSE(same_directory("m/sub/b.h", "m/"));

@@ -1,5 +1,6 @@
 #pragma once
-// A .cmd file as fixdep writes it (spec 4): the command line, source_, then deps_ with two-space-indented entries
+// A .cmd file as fixdep writes it (docs/srcversion-rules.md section 4):
+// the command line, source_, then deps_ with two-space-indented entries
 // (each followed by a four-space $(wildcard include/config/...) line when `config_lines`), then the trailer.
 
 #include <string>

@@ -1,4 +1,5 @@
-// Era selection from kernel versions (spec 2), including the stable fix points of the 5.8 trim regression.
+// Era selection from kernel versions (docs/srcversion-rules.md section 2),
+// including the stable fix points of the 5.8 trim regression.
 
 #include <srcver/sumversion/era.hpp>
 

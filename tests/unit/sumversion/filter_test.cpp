@@ -1,4 +1,5 @@
-// The source filter, byte by byte (spec 1.3). Expected bytes are derived from the spec's rules; the same inputs'
+// The source filter, byte by byte (docs/srcversion-rules.md section 1.3).
+// Expected bytes are derived from its rules; the same inputs'
 // srcversions from real modpost runs are checked in modpost_fixtures_test.cpp.
 
 #include <srcver/sumversion/filter.hpp>

@@ -62,7 +62,7 @@ TEST(Md4, ChunkedUpdatesEqualOneShot) {
   }
 }
 
-// The kernel variant is not standard MD4 (spec 1.4): it loads message words big-endian.
+// The kernel variant is not standard MD4 (docs/srcversion-rules.md section 1.4): it loads message words big-endian.
 TEST(Md4, KernelVariantDiffersFromStandard) {
   for (std::size_t n : {0U, 1U, 55U, 56U, 64U}) {
     const std::string data = alphabet_bytes(n);
@@ -78,7 +78,7 @@ TEST(Md4, KernelVariantDiffersFromStandard) {
 // Loading big-endian is the same as loading little-endian from each 4-byte group reversed, for the message words;
 // only the two length words are stored as integers. So for a message of whole blocks, the kernel variant over M
 // equals the standard transform over M with every word byte-reversed, when both are padded the kernel's way.
-// (Derived from spec 1.4, not from a real modpost run.)
+// (Derived from docs/srcversion-rules.md section 1.4, not from a real modpost run.)
 TEST(Md4, KernelVariantIsBigEndianWordLoad) {
   const std::string data = alphabet_bytes(64);
   std::array<std::uint32_t, 16> words{};

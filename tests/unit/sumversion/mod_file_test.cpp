@@ -1,4 +1,4 @@
-// Object lists per format (spec 1.1 and 3), and where modpost looks for them.
+// Object lists per format (docs/srcversion-rules.md sections 1.1 and 3), and where modpost looks for them.
 
 #include <srcver/sumversion/mod_file.hpp>
 

@@ -1,6 +1,6 @@
 // The whole computation over in-memory trees: outcomes per era, object order, .a entries, F1 lists.
-// Expected srcversions are never typed: each test compares with the digest of the byte stream the spec says is
-// hashed (derived from the spec), or with another era's result on an equivalent tree. Real-modpost goldens for
+// Expected srcversions are never typed: each test compares with the digest of the byte stream docs/srcversion-rules.md
+// says is hashed, or with another era's result on an equivalent tree. Real-modpost goldens for
 // the same behaviours (e6/e7) are in modpost_fixtures_test.cpp.
 
 #include <srcver/sumversion/error.hpp>
@@ -121,7 +121,8 @@ TEST(Srcversion, MalformedSourceLineGivesNoSrcversion) {
   EXPECT_EQ(compute(fs, "m/two", k_e6).outcome, Outcome::no_srcversion);
 }
 
-// e5 hashes the same as e6 would on a .cmd whose dependency list is empty (derived from spec 1.2 step 4e).
+// e5 hashes the same as e6 would on a .cmd whose dependency list is empty (derived from docs/srcversion-rules.md
+// section 1.2 step 4e).
 TEST(Srcversion, E5EqualsE6WithoutDependencies) {
   MapFileSource e5_tree = two_object_tree("m/a.o\nm/b.o\n");
   MapFileSource no_deps = two_object_tree("m/a.o\nm/b.o\n");

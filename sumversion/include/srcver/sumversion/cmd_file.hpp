@@ -1,5 +1,6 @@
 #pragma once
-// The walk modpost makes over an object's `.cmd` file (spec 1.2 steps 3-4): which files it hashes, in order.
+// The walk modpost makes over an object's `.cmd` file (docs/srcversion-rules.md section 1.2 steps 3-4): which files it
+// hashes, in order.
 
 #include <srcver/sumversion/era.hpp>
 
@@ -16,7 +17,8 @@ std::string cmd_file_for_object(std::string_view object);
 // The directory part of an object entry, including its last '/', or "" when there is none.
 std::string_view object_dir(std::string_view object);
 
-// modpost's same-directory test, a substring test (spec 1.2 step 4f): the FIRST occurrence of `dir` in `path` must end
+// modpost's same-directory test, a substring test (docs/srcversion-rules.md section 1.2 step 4f):
+// the FIRST occurrence of `dir` in `path` must end
 // at the LAST '/' of `path`. Subdirectories, `..` and `./` spellings fail; `other/m/f.h` passes for "m/"; "" never
 // passes; a 1-character dir ("/") also passes a path without any '/'.
 bool same_directory(std::string_view path, std::string_view dir);

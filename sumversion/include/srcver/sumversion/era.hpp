@@ -1,5 +1,5 @@
 #pragma once
-// Kernel eras of modpost's srcversion behaviour (spec/kbuild-srcversion.md, section 2), as one explicit setting.
+// Kernel eras of modpost's srcversion behaviour (docs/srcversion-rules.md, section 2), as one explicit setting.
 //
 // The era decides every rule that differs between kernels: where the object list is read from and in which format,
 // how `.cmd` lines are read and trimmed, whether `source_` lines exist, whether `.a` entries are skipped, how files
@@ -24,7 +24,8 @@ enum class Era {
   e7, // v6.13+ (7.x): modpost as e6; for M= builds Kbuild writes `./x.o` entries and relative deps
 };
 
-// How the object list of a module is found and split (spec 3). It changes at 5.3 and 5.19, inside eras e5 and e6,
+// How the object list of a module is found and split (docs/srcversion-rules.md section 3).
+// It changes at 5.3 and 5.19, inside eras e5 and e6,
 // so it is the second half of the era setting.
 enum class ModFormat {
   f1, // $MODVERDIR/<basename>.mod, objects on line 2, separated by spaces (<= 5.2)

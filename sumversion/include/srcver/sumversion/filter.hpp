@@ -1,5 +1,5 @@
 #pragma once
-// modpost's source filter (spec 1.3): which bytes of a file enter the MD4 stream.
+// modpost's source filter (docs/srcversion-rules.md section 1.3): which bytes of a file enter the MD4 stream.
 
 #include <srcver/sumversion/era.hpp>
 

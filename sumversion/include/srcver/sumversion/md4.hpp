@@ -1,5 +1,6 @@
 #pragma once
-// The MD4 variant modpost uses for srcversion (spec 1.4): RFC 1320's rounds, constants and initial state, but the
+// The MD4 variant modpost uses for srcversion (docs/srcversion-rules.md section 1.4):
+// RFC 1320's rounds, constants and initial state, but the
 // message words of each 64-byte block are loaded big-endian, while the two length words (bit count low, high) are
 // stored as plain integers. Standard MD4 (little-endian words) is available for testing the shared block transform.
 

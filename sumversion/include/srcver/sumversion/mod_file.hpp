@@ -1,5 +1,6 @@
 #pragma once
-// Where modpost finds a module's object list and how it splits it (spec 1.1 and 3: formats F1-F3).
+// Where modpost finds a module's object list and how it splits it
+// (docs/srcversion-rules.md sections 1.1 and 3: formats F1-F3).
 
 #include <srcver/sumversion/era.hpp>
 

@@ -1,5 +1,6 @@
 #pragma once
-// A module's srcversion from the files modpost reads, per era (spec 1.0-1.3): the port of modpost's sumversion.
+// A module's srcversion from the files modpost reads, per era (docs/srcversion-rules.md sections 1.0-1.3):
+// the port of modpost's sumversion.
 
 #include <srcver/sumversion/cmd_file.hpp>
 #include <srcver/sumversion/era.hpp>

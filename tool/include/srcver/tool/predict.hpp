@@ -20,7 +20,7 @@ struct PredictOptions {
   std::optional<bool> all_versions; // whether modpost runs with -a; default: the kernel's CONFIG_MODULE_SRCVERSION_ALL
   // The directory's place in a kernel source tree ("net/bluetooth"): predict the kernel's own (in-tree) build of it
   // instead of an M= build. modpost then names objects from the tree's top, which changes which headers pass its
-  // same-directory test (spec section 7). "" = an M= build.
+  // same-directory test (docs/srcversion-rules.md section 7). "" = an M= build.
   std::string in_tree;
   bool keep_hash_input = false; // fill each module's result.hash_input
   // Answer from the prediction cache when nothing changed (prediction_cache.hpp), and store there. Its entries hold no
