@@ -2,6 +2,7 @@
 
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/commands.hpp>
+#include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>
 
 #include <fmt/core.h>
@@ -136,7 +137,7 @@ EXIT STATUS
 )");
 
 int usage_error(llvm::Error err) {
-  fmt::print(stderr, "srcversion-predict: {}\n", take_error(std::move(err)).message);
+  tool::print_diagnostic(take_error(std::move(err)).message);
   return tool::exit_usage;
 }
 
@@ -162,7 +163,7 @@ int main(int argc, char** argv) {
   if (!cl::ParseCommandLineOptions(argc, argv, "srcversion-predict: the srcversion real Kbuild gives a module\n",
                                    &error_stream)) {
     error_stream.flush();
-    fmt::print(stderr, "{}", errors);
+    fmt::print(stderr, "{}", printable(errors, /*keep_newlines=*/true));
     return tool::exit_usage;
   }
   log::set_enabled(g_verbose);

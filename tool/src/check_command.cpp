@@ -2,10 +2,10 @@
 // read from their .modinfo (plain or compressed files; a directory is searched for each module's file).
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/commands.hpp>
+#include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/modinfo.hpp>
 #include <srcver/tool/predict.hpp>
 
-#include <fmt/core.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
@@ -85,7 +85,7 @@ int rank(int status) {
 int run_check(const CheckCommand& command) {
   const Targets targets = collect_targets(command.targets);
   if (!targets.error.empty()) {
-    fmt::print(stderr, "srcversion-predict: {}\n", targets.error);
+    print_diagnostic(targets.error);
     return exit_usage;
   }
   auto prediction = predict_directory(command.module_dir, command.kernel, command.options);
@@ -189,7 +189,7 @@ int run_check(const CheckCommand& command) {
     for (const auto& c : comparisons) {
       llvm::outs() << c.module << ' ' << c.verdict << ' ' << c.predicted << ' ' << c.built << ' '
                    << (c.file.empty() ? "-" : c.file) << '\n';
-      if (!c.reason.empty()) fmt::print(stderr, "srcversion-predict: {}: {}: {}\n", c.module, c.verdict, c.reason);
+      if (!c.reason.empty()) print_diagnostic(c.module + ": " + c.verdict + ": " + c.reason);
     }
   }
   llvm::outs().flush();

@@ -6,6 +6,7 @@
 #include <srcver/kbuild_shim/shell_words.hpp>
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/commands.hpp>
+#include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>
 
 #include <fmt/core.h>
@@ -94,8 +95,8 @@ int run_plan(const PlanCommand& command) {
     for (std::size_t m = 0; m < deps.size(); ++m) {
       for (std::size_t o = 0; o < deps[m].size(); ++o) {
         if (deps[m][o].error.empty()) continue;
-        fmt::print(stderr, "srcversion-predict: {}: {}: cannot predict its dependency list: {}\n", plan.modules[m].path,
-                   plan.modules[m].objects[o].object, deps[m][o].error);
+        print_diagnostic(plan.modules[m].path + ": " + plan.modules[m].objects[o].object +
+                         ": cannot predict its dependency list: " + deps[m][o].error);
         status = exit_cannot_predict;
       }
     }
