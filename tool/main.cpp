@@ -1,6 +1,7 @@
 // srcversion-predict: the CLI. Parses options and hands over to the commands in tool/src.
 
 #include <srcver/sumversion/error.hpp>
+#include <srcver/tool/arguments.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>
@@ -147,6 +148,14 @@ std::string cache_dir_option() {
   return g_cache_dir.empty() ? tool::default_cache_dir() : g_cache_dir;
 }
 
+// The cache directory the command will use, checked first (a usage error names it).
+llvm::Error check_cache_dir() {
+  return tool::check_cache_dir(cache_dir_option(),
+                               g_cache_dir.empty() || g_no_cache
+                                   ? "the default cache directory ($XDG_CACHE_HOME/srcversion-predict)"
+                                   : "--cache-dir");
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -194,6 +203,8 @@ int main(int argc, char** argv) {
     return tool::run_from_build(command);
   }
   if (g_plan) {
+    if (auto err = tool::check_module_dir(g_plan_dir)) return usage_error(std::move(err));
+    if (auto err = check_cache_dir()) return usage_error(std::move(err));
     tool::PlanCommand command;
     command.module_dir = g_plan_dir;
     command.kernel = g_plan_kernel;
@@ -205,6 +216,7 @@ int main(int argc, char** argv) {
     return tool::run_plan(command);
   }
   if (g_deps) {
+    if (auto err = check_cache_dir()) return usage_error(std::move(err));
     tool::DepsCommand command;
     command.database = g_deps_db;
     command.kernel = g_deps_kernel;
@@ -229,6 +241,8 @@ int main(int argc, char** argv) {
       return usage_error(
           make_error(ErrorCategory::usage, "usage: srcversion-predict check <module-dir> <kernel> <ko-or-dir>..."));
     }
+    if (auto err = tool::check_module_dir(g_check_args[0])) return usage_error(std::move(err));
+    if (auto err = check_cache_dir()) return usage_error(std::move(err));
     tool::CheckCommand command;
     command.module_dir = g_check_args[0];
     command.kernel = g_check_args[1];
@@ -241,6 +255,8 @@ int main(int argc, char** argv) {
     if (g_verify_args.size() != 2) {
       return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict verify <module-dir> <kernel>"));
     }
+    if (auto err = tool::check_module_dir(g_verify_args[0])) return usage_error(std::move(err));
+    if (auto err = check_cache_dir()) return usage_error(std::move(err));
     tool::VerifyCommand command;
     command.module_dir = g_verify_args[0];
     command.kernel = g_verify_args[1];
@@ -255,6 +271,8 @@ int main(int argc, char** argv) {
       return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict <module-dir> <kernel>... | "
                                                           "srcversion-predict --all-kernels <module-dir>"));
     }
+    if (auto err = tool::check_module_dir(g_predict_args[0])) return usage_error(std::move(err));
+    if (auto err = check_cache_dir()) return usage_error(std::move(err));
     tool::PredictCommand command;
     command.module_dir = g_predict_args[0];
     command.kernels.assign(g_predict_args.begin() + 1, g_predict_args.end());

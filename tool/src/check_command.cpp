@@ -56,7 +56,8 @@ Targets collect_targets(const std::vector<std::string>& args) {
     } else if (fs::is_regular_file(arg, ec)) {
       t.files.push_back(arg);
     } else {
-      t.error = arg + ": no such file or directory";
+      t.error = arg + ": no such file or directory: give a built module (.ko, .ko.xz, .ko.zst, .ko.gz) or a directory "
+                      "to search for it";
     }
   }
   return t;
@@ -69,6 +70,7 @@ struct Comparison {
   std::string predicted = "-";
   std::string built = "-";
   std::string reason;
+  std::string built_for; // the release in the built module's vermagic ("" when it has none)
 };
 
 int rank(int status) {

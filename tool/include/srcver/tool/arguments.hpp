@@ -1,0 +1,22 @@
+#pragma once
+// The CLI's arguments checked before any work starts (a kernel profile's capture takes seconds): each error names the
+// argument or path and says what to give instead.
+
+#include <llvm/Support/Error.h>
+
+#include <string>
+
+namespace srcver::tool {
+
+// A <module-dir> of predict, check, verify and plan: it must name a directory that holds a Kbuild, Makefile,
+// makefile or dkms.conf. An empty argument is a usage error; a missing path, a file, a symlink loop or a directory
+// without any of those files an input error naming the path.
+llvm::Error check_module_dir(const std::string& dir);
+
+// The cache directory about to be used (`option` says where it came from, for the message: "--cache-dir" or
+// "the default cache directory"; the message is "<option> <dir>: ..."): it must be a directory the tool can write, made
+// when missing. "" (no cache) passes. A regular file, or a directory that cannot be made or written, is a usage error
+// naming the path.
+llvm::Error check_cache_dir(const std::string& dir, const std::string& option);
+
+} // namespace srcver::tool
