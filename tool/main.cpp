@@ -156,6 +156,24 @@ llvm::Error check_cache_dir() {
                                    : "--cache-dir");
 }
 
+bool is_subcommand_name(llvm::StringRef word) {
+  for (const cl::SubCommand* sub : cl::getRegisteredSubcommands()) {
+    if (sub != &cl::SubCommand::getTopLevel() && sub != &cl::SubCommand::getAll() && sub->getName() == word)
+      return true;
+  }
+  return false;
+}
+
+// An option before the subcommand (`srcversion-predict --cache-dir X check ...`) leaves the subcommand's name as the
+// first positional argument of the default command. It is refused rather than moved: moving it would need to know
+// which options take a separate value (a second list of the options, bound to drift), and would quietly turn a
+// prediction of a directory named like a subcommand into another command.
+llvm::Error misplaced_subcommand(const std::string& word) {
+  return make_error(ErrorCategory::usage,
+                    "'" + word + "' follows an option: options follow the subcommand (" + "srcversion-predict " + word +
+                        " [options] ...); a module directory named " + word + " is given as ./" + word);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -173,6 +191,15 @@ int main(int argc, char** argv) {
                                    &error_stream)) {
     error_stream.flush();
     fmt::print(stderr, "{}", printable(errors, /*keep_newlines=*/true));
+    if (argc > 1 && !is_subcommand_name(argv[1])) {
+      for (int i = 2; i < argc; ++i) {
+        if (is_subcommand_name(argv[i])) {
+          fmt::print(stderr, "srcversion-predict: options follow the subcommand: srcversion-predict {} [options] ...\n",
+                     argv[i]);
+          break;
+        }
+      }
+    }
     return tool::exit_usage;
   }
   log::set_enabled(g_verbose);
@@ -264,6 +291,9 @@ int main(int argc, char** argv) {
     command.work_dir = g_work_dir;
     command.keep = g_keep;
     return tool::run_verify(command);
+  }
+  if (!g_predict_args.empty() && is_subcommand_name(g_predict_args.front())) {
+    return usage_error(misplaced_subcommand(g_predict_args.front()));
   }
   if (!g_predict_args.empty() || g_predict) {
     const std::size_t needed = g_all_kernels ? 1 : 2;
