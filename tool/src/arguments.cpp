@@ -1,3 +1,4 @@
+#include <srcver/kbuild_shim/dkms.hpp>
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/arguments.hpp>
 
@@ -59,6 +60,20 @@ llvm::Error check_cache_dir(const std::string& dir, const std::string& option) {
                       option + ": cannot write there: " + std::generic_category().message(errno) + hint, dir);
   }
   return llvm::Error::success();
+}
+
+llvm::Error check_make_path(const std::string& module_dir) {
+  if (kbuild_shim::is_dkms_source(module_dir)) return llvm::Error::success();
+  std::error_code ec;
+  const std::string path = fs::canonical(module_dir, ec).string();
+  if (ec) return llvm::Error::success(); // the plan reports it
+  const std::size_t at = path.find_first_of(" \t\n\r\v\f$`;'\":\\()&|<>*?%,");
+  if (at == std::string::npos) return llvm::Error::success();
+  return make_error(ErrorCategory::cannot_predict,
+                    "cannot predict: make M= fails on a module directory whose path holds whitespace or any of "
+                    "$`;'\":\\()&|<>*?%, (Kbuild passes the path through make and sh unquoted; this one holds " +
+                        path.substr(at, 1) + "); copy the directory to a path without them and predict the copy",
+                    path);
 }
 
 } // namespace srcver::tool

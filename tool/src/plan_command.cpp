@@ -5,6 +5,7 @@
 #include <srcver/kbuild_shim/process.hpp>
 #include <srcver/kbuild_shim/shell_words.hpp>
 #include <srcver/sumversion/error.hpp>
+#include <srcver/tool/arguments.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>
@@ -54,6 +55,7 @@ llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, c
                                                 const std::string& cache_dir, std::vector<std::string>* named) {
   auto kernel = kbuild_shim::resolve_kernel(kernel_arg);
   if (!kernel) return kernel.takeError();
+  if (auto err = check_make_path(module_dir)) return err;
   kbuild_shim::ProfileOptions profile_options;
   profile_options.cache_dir = cache_dir;
   profile_options.caller_env = kbuild_shim::current_environment();
