@@ -32,7 +32,7 @@ llvm::json::Value module_json(const BuiltModule& module) {
   add_result_json(out, module.result);
   out["srcversion"] =
       module.status == Status::ok ? llvm::json::Value(module.result.srcversion) : llvm::json::Value(nullptr);
-  if (module.status != Status::ok) out["reason"] = module.reason;
+  out["reason"] = module.status == Status::ok ? llvm::json::Value(nullptr) : llvm::json::Value(module.reason);
   return out;
 }
 

@@ -31,7 +31,7 @@ llvm::json::Value module_json(const PredictedModule& module) {
   llvm::json::Object out{{"module", module.path}, {"status", status_name(module.status)}};
   out["srcversion"] =
       module.status == Status::ok ? llvm::json::Value(module.result.srcversion) : llvm::json::Value(nullptr);
-  if (module.status != Status::ok) out["reason"] = module.reason;
+  out["reason"] = module.status == Status::ok ? llvm::json::Value(nullptr) : llvm::json::Value(module.reason);
   if (module.status != Status::cannot_predict) add_result_json(out, module.result);
   return out;
 }
@@ -105,6 +105,7 @@ int run_predict(const PredictCommand& command) {
       kernels_json.push_back(llvm::json::Object{{"kernel", prediction->release},
                                                 {"build_dir", prediction->build_dir},
                                                 {"status", "ok"},
+                                                {"reason", nullptr},
                                                 {"all_versions", prediction->all_versions},
                                                 {"modules", std::move(modules)}});
     }
