@@ -34,8 +34,8 @@ llvm::Error check_module_dir(const std::string& dir) {
     if (fs::is_regular_file(fs::path(dir) / name, ec)) return llvm::Error::success();
   }
   return make_error(ErrorCategory::input,
-                    "no Kbuild, Makefile or dkms.conf here: not a module directory (give the directory that holds the "
-                    "module's Kbuild or Makefile)",
+                    "no Kbuild or Makefile here (nor a DKMS package's dkms.conf): not a module directory; give the "
+                    "directory that holds the module's Kbuild or Makefile",
                     dir);
 }
 
