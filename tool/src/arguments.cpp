@@ -48,8 +48,7 @@ llvm::Error check_cache_dir(const std::string& dir, const std::string& option) {
   const fs::file_status status = fs::status(dir, ec);
   if (status.type() == fs::file_type::not_found) {
     fs::create_directories(dir, ec);
-    if (ec)
-      return make_error(ErrorCategory::usage, option + ": cannot create the directory: " + ec.message() + hint, dir);
+    if (ec) return make_error(ErrorCategory::usage, what + ": cannot create the directory: " + ec.message() + hint);
   } else if (ec) {
     return make_error(ErrorCategory::usage, what + ": " + ec.message() + hint);
   } else if (status.type() != fs::file_type::directory) {
@@ -57,7 +56,7 @@ llvm::Error check_cache_dir(const std::string& dir, const std::string& option) {
   }
   if (access(dir.c_str(), W_OK | X_OK) != 0) {
     return make_error(ErrorCategory::usage,
-                      option + ": cannot write there: " + std::generic_category().message(errno) + hint, dir);
+                      what + ": cannot write there: " + std::generic_category().message(errno) + hint);
   }
   return llvm::Error::success();
 }
@@ -67,11 +66,11 @@ llvm::Error check_make_path(const std::string& module_dir) {
   std::error_code ec;
   const std::string path = fs::canonical(module_dir, ec).string();
   if (ec) return llvm::Error::success(); // the plan reports it
-  const std::size_t at = path.find_first_of(" \t\n\r\v\f$`;'\":\\()&|<>*?%,");
+  const std::size_t at = path.find_first_of(" \t\n\r\v\f$`;'\":\\()&|<>*?[%,");
   if (at == std::string::npos) return llvm::Error::success();
   return make_error(ErrorCategory::cannot_predict,
                     "cannot predict: make M= fails on a module directory whose path holds whitespace or any of "
-                    "$`;'\":\\()&|<>*?%, (Kbuild passes the path through make and sh unquoted; this one holds " +
+                    "$`;'\":\\()&|<>*?[%, (Kbuild passes the path through make and sh unquoted; this one holds " +
                         path.substr(at, 1) + "); copy the directory to a path without them and predict the copy",
                     path);
 }

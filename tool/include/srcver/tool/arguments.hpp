@@ -21,7 +21,8 @@ llvm::Error check_cache_dir(const std::string& dir, const std::string& option);
 
 // A module directory about to be planned as an M= build: real Kbuild passes its path through make and sh unquoted,
 // and `make M=<dir>` fails (or runs a piece of the path as a command) when it holds whitespace or one of
-// $ ` ; ' " : \ ( ) & | < > * ? % , (each seen failing on 6.1 and 6.12). Such a path is "cannot predict"
+// $ ` ; ' " : \ ( ) & | < > * ? % , (each seen failing on 6.1 and 6.12), or [ (a glob class such as [b] fails;
+// refused alone too, as a path with [ is rare and the answer must be certain). Such a path is "cannot predict"
 // (cannot_predict), before any make runs on it. A DKMS source passes: dkms builds a copy under its own tree.
 // ('#' fails on 6.1 only; the front end refuses it anyway, as gcc escapes it in a dependency file.)
 llvm::Error check_make_path(const std::string& module_dir);
