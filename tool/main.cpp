@@ -22,7 +22,7 @@ cl::SubCommand g_from_build("from-build", "Print the srcversion modpost computed
                                           "Kbuild has built (an M= directory or a directory of an in-tree build)");
 cl::opt<std::string> g_build_dir(cl::Positional, cl::desc("<build-dir>"), cl::Required, cl::sub(g_from_build));
 cl::opt<std::string> g_era("era",
-                           cl::desc("Force modpost's era: E1..E7, with /F1..F3 for the .mod format "
+                           cl::desc("Force modpost's era: E1..E7, with /F2 or /F3 where an era spans two .mod formats "
                                     "(E5/F2, E5/F3, E6/F2); default: from the kernel"),
                            cl::value_desc("era"), cl::sub(g_from_build), cl::cat(g_category));
 cl::opt<std::string> g_kernel_version("kernel-version",
