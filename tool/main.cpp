@@ -172,7 +172,7 @@ bool is_subcommand_name(llvm::StringRef word) {
 // prediction of a directory named like a subcommand into another command.
 llvm::Error misplaced_subcommand(const std::string& word) {
   return make_error(ErrorCategory::usage,
-                    "'" + word + "' follows an option: options follow the subcommand (" + "srcversion-predict " + word +
+                    "'" + word + "' follows an option: options follow the subcommand (srcversion-predict " + word +
                         " [options] ...); a module directory named " + word + " is given as ./" + word);
 }
 
