@@ -61,19 +61,29 @@ llvm::Expected<sumversion::KernelVersion> read_kernel_version(const std::string&
   std::map<std::string, std::string> vars;
   if (llvm::Error err = read_makefile_vars(fs::path(build_dir) / "Makefile", vars, 0)) return err;
   if (vars.size() != 3) {
-    return make_error(ErrorCategory::input, "no VERSION/PATCHLEVEL/SUBLEVEL in the kernel Makefile", build_dir);
+    return make_error(ErrorCategory::input,
+                      "no VERSION/PATCHLEVEL/SUBLEVEL in the kernel Makefile (or the files it includes): not a kernel "
+                      "build directory, or a damaged one; reinstall the kernel's headers",
+                      build_dir);
   }
   return sumversion::parse_kernel_version(vars["VERSION"] + "." + vars["PATCHLEVEL"] + "." + vars["SUBLEVEL"]);
 }
 
 llvm::Expected<KernelBuild> resolve_kernel(const std::string& kernel) {
+  if (kernel.empty()) {
+    return make_error(ErrorCategory::usage, "the kernel argument is empty: give a release installed under /lib/modules "
+                                            "(e.g. $(uname -r)) or a kernel build directory");
+  }
   const bool is_path = kernel.find('/') != std::string::npos;
   const fs::path dir = is_path ? fs::path(kernel) : fs::path("/lib/modules") / kernel / "build";
   std::error_code ec;
   const fs::path canonical = fs::canonical(dir, ec);
   if (ec || !fs::exists(canonical / "Makefile")) {
     if (is_path) {
-      return make_error(ErrorCategory::input, "not a kernel build directory (no Makefile)", kernel);
+      return make_error(ErrorCategory::input,
+                        "not a kernel build directory (no Makefile): give a kernel's build directory (e.g. "
+                        "/lib/modules/<release>/build) or its release",
+                        kernel);
     }
     return make_error(ErrorCategory::input, "kernel " + kernel + " has no build directory at " + dir.string() +
                                                 "; install its headers (apt install linux-headers-" + kernel + ")");

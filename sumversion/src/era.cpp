@@ -101,6 +101,11 @@ llvm::Expected<EraSetting> parse_era(std::string_view text) {
       return bad();
     }
     format = static_cast<ModFormat>(format_text[1] - '1');
+    const bool had = era <= Era::e3   ? *format == ModFormat::f1
+                     : era == Era::e4 ? *format == ModFormat::f2
+                     : era == Era::e7 ? *format == ModFormat::f3
+                                      : *format != ModFormat::f1; // e5, e6: F2 or F3
+    if (!had) return bad();
   } else {
     switch (era) {
     case Era::e1:

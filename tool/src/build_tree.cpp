@@ -128,7 +128,8 @@ void apply_trigger(BuiltModule& module, const fs::path& module_object, std::opti
   } else {
     module.status = BuiltModule::Status::no_version;
     module.reason = "the module has no version (MODULE_VERSION) and modpost ran without -a "
-                    "(CONFIG_MODULE_SRCVERSION_ALL unset): modpost writes no srcversion";
+                    "(CONFIG_MODULE_SRCVERSION_ALL unset): modpost writes no srcversion (--all-versions=yes gives the "
+                    "one it would write with -a)";
   }
 }
 

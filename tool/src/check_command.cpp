@@ -2,10 +2,10 @@
 // read from their .modinfo (plain or compressed files; a directory is searched for each module's file).
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/commands.hpp>
+#include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/modinfo.hpp>
 #include <srcver/tool/predict.hpp>
 
-#include <fmt/core.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
@@ -43,7 +43,10 @@ Targets collect_targets(const std::vector<std::string>& args) {
   Targets t;
   for (const auto& arg : args) {
     std::error_code ec;
-    if (fs::is_directory(arg, ec)) {
+    if (arg.empty()) {
+      t.error = "an empty <ko-or-dir> argument: give a built module (.ko, .ko.xz, .ko.zst, .ko.gz) or a directory to "
+                "search for it";
+    } else if (fs::is_directory(arg, ec)) {
       t.dirs.push_back(arg);
       for (auto it = fs::recursive_directory_iterator(arg, fs::directory_options::skip_permission_denied, ec);
            it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -56,7 +59,8 @@ Targets collect_targets(const std::vector<std::string>& args) {
     } else if (fs::is_regular_file(arg, ec)) {
       t.files.push_back(arg);
     } else {
-      t.error = arg + ": no such file or directory";
+      t.error = arg + ": no such file or directory: give a built module (.ko, .ko.xz, .ko.zst, .ko.gz) or a directory "
+                      "to search for it";
     }
   }
   return t;
@@ -69,6 +73,7 @@ struct Comparison {
   std::string predicted = "-";
   std::string built = "-";
   std::string reason;
+  std::string built_for; // the release in the built module's vermagic ("" when it has none)
 };
 
 int rank(int status) {
@@ -85,7 +90,7 @@ int rank(int status) {
 int run_check(const CheckCommand& command) {
   const Targets targets = collect_targets(command.targets);
   if (!targets.error.empty()) {
-    fmt::print(stderr, "srcversion-predict: {}\n", targets.error);
+    print_diagnostic(targets.error);
     return exit_usage;
   }
   auto prediction = predict_directory(command.module_dir, command.kernel, command.options);
@@ -124,12 +129,12 @@ int run_check(const CheckCommand& command) {
     }
     if (files.empty()) {
       if (targets.dirs.empty()) continue; // only files were given: they say which modules to check
-      comparisons.push_back({module.path, "", "bad-input", "-", "-", "no built module file found for it"});
+      comparisons.push_back({module.path, "", "bad-input", "-", "-", "no built module file found for it", ""});
       raise(exit_usage);
       continue;
     }
     for (const auto& file : files) {
-      Comparison c{module.path, file, "equal", "-", "-", ""};
+      Comparison c{module.path, file, "equal", "-", "-", "", ""};
       auto info = read_modinfo(file);
       if (!info) {
         c.verdict = "bad-input";
@@ -140,6 +145,17 @@ int run_check(const CheckCommand& command) {
       }
       c.built = modinfo_value(*info, "srcversion");
       if (c.built.empty()) c.built = "-";
+      // A module built for another kernel: its srcversion is compared all the same (modpost hashes the module's own
+      // files, which the kernel does not change), but the user asked about this kernel and should know.
+      const std::string vermagic = modinfo_value(*info, "vermagic");
+      c.built_for = vermagic.substr(0, vermagic.find(' '));
+      if (!c.built_for.empty() && c.built_for != prediction->release) {
+        print_warning(file + " was built for kernel " + c.built_for + " (its vermagic), not for " +
+                      prediction->release +
+                      ", the kernel predicted for; compared all the same (to compare with "
+                      "its own kernel: srcversion-predict check " +
+                      command.module_dir + " " + c.built_for + " " + file + ")");
+      }
       if (module.status == Status::cannot_predict) {
         c.verdict = "cannot-predict";
         c.reason = module.reason;
@@ -167,7 +183,7 @@ int run_check(const CheckCommand& command) {
   for (std::size_t i = 0; i < targets.files.size(); ++i) {
     if (file_used[i]) continue;
     comparisons.push_back({module_stem(targets.files[i]), targets.files[i], "bad-input", "-", "-",
-                           "no module of this name is built from " + command.module_dir});
+                           "no module of this name is built from " + command.module_dir, ""});
     raise(exit_usage);
   }
 
@@ -177,7 +193,8 @@ int run_check(const CheckCommand& command) {
       llvm::json::Object o{{"module", c.module}, {"file", c.file}, {"verdict", c.verdict}};
       o["predicted"] = c.predicted == "-" ? llvm::json::Value(nullptr) : llvm::json::Value(c.predicted);
       o["built"] = c.built == "-" ? llvm::json::Value(nullptr) : llvm::json::Value(c.built);
-      if (!c.reason.empty()) o["reason"] = c.reason;
+      o["reason"] = c.reason.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(c.reason);
+      o["built_for"] = c.built_for.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(c.built_for);
       out.push_back(std::move(o));
     }
     llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{{"kernel", prediction->release},
@@ -189,7 +206,7 @@ int run_check(const CheckCommand& command) {
     for (const auto& c : comparisons) {
       llvm::outs() << c.module << ' ' << c.verdict << ' ' << c.predicted << ' ' << c.built << ' '
                    << (c.file.empty() ? "-" : c.file) << '\n';
-      if (!c.reason.empty()) fmt::print(stderr, "srcversion-predict: {}: {}: {}\n", c.module, c.verdict, c.reason);
+      if (!c.reason.empty()) print_diagnostic(c.module + ": " + c.verdict + ": " + c.reason);
     }
   }
   llvm::outs().flush();

@@ -4,9 +4,9 @@
 #include <srcver/kbuild_shim/shell_words.hpp>
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/commands.hpp>
+#include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>
 
-#include <fmt/core.h>
 #include <llvm/Support/BuryPointer.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -89,7 +89,7 @@ int run_deps(const DepsCommand& command) {
     const auto& d = (*found)[i];
     const std::string source = source_of(entry);
     if (!d.error.empty()) {
-      fmt::print(stderr, "srcversion-predict: {}: cannot predict its dependency list: {}\n", source, d.error);
+      print_diagnostic(source + ": cannot predict its dependency list: " + d.error);
       status = exit_cannot_predict;
     }
     if (json) {

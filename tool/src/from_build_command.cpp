@@ -1,9 +1,9 @@
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/commands.hpp>
+#include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>
 #include <srcver/tool/report.hpp>
 
-#include <fmt/core.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
 
@@ -32,7 +32,7 @@ llvm::json::Value module_json(const BuiltModule& module) {
   add_result_json(out, module.result);
   out["srcversion"] =
       module.status == Status::ok ? llvm::json::Value(module.result.srcversion) : llvm::json::Value(nullptr);
-  if (module.status != Status::ok) out["reason"] = module.reason;
+  out["reason"] = module.status == Status::ok ? llvm::json::Value(nullptr) : llvm::json::Value(module.reason);
   return out;
 }
 
@@ -40,7 +40,7 @@ llvm::json::Value module_json(const BuiltModule& module) {
 
 int report_error(llvm::Error err) {
   const ErrorReport error = take_error(std::move(err));
-  fmt::print(stderr, "srcversion-predict: {}\n", error.message);
+  print_diagnostic(error.message);
   switch (error.category) {
   case ErrorCategory::cannot_predict: return exit_cannot_predict;
   case ErrorCategory::needs_build_step: return exit_needs_build_step;
@@ -55,7 +55,7 @@ int prediction_exit_status(ErrorCategory category) {
 
 int report_prediction_error(llvm::Error err) {
   const ErrorReport error = take_error(std::move(err));
-  fmt::print(stderr, "srcversion-predict: {}\n", error.message);
+  print_diagnostic(error.message);
   return prediction_exit_status(error.category);
 }
 
@@ -71,7 +71,7 @@ int run_from_build(const FromBuildCommand& command) {
   for (const auto& module : report->modules) {
     if (module.status != Status::ok) {
       status = exit_cannot_predict;
-      fmt::print(stderr, "srcversion-predict: {}: {}\n", module.module, module.reason);
+      print_diagnostic(module.module + ": " + module.reason);
     }
     for (const auto& h : module.result.hashed) {
       SRCVER_LOG("{}: hashed {} ({} bytes)", module.module, h.path, h.hashed_bytes);
@@ -83,7 +83,7 @@ int run_from_build(const FromBuildCommand& command) {
     for (const auto& module : report->modules)
       dump << module.result.hash_input;
     if (!dump) {
-      fmt::print(stderr, "srcversion-predict: cannot write {}\n", command.dump_hash_input);
+      print_diagnostic("cannot write " + command.dump_hash_input);
       return exit_usage;
     }
   }
@@ -100,7 +100,7 @@ int run_from_build(const FromBuildCommand& command) {
     llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
   } else {
     for (const auto& module : report->modules) {
-      llvm::outs() << module.module << ' '
+      llvm::outs() << printable(module.module) << ' '
                    << (module.status == Status::ok ? module.result.srcversion : std::string("-")) << '\n';
     }
   }

@@ -20,7 +20,9 @@ template <typename T> T load(std::string_view elf, std::size_t offset) {
 
 llvm::Expected<Modinfo> parse_modinfo(std::string_view elf, const std::string& path) {
   auto bad = [&](const std::string& why) {
-    return make_error(ErrorCategory::input, "not a kernel module: " + why, path);
+    return make_error(ErrorCategory::input,
+                      "not a kernel module (" + why + "); give a .ko that Kbuild built, or reinstall or rebuild it",
+                      path);
   };
   if (elf.size() < 52 || elf.substr(0, 4) != "\x7f"
                                              "ELF")
@@ -41,8 +43,15 @@ llvm::Expected<Modinfo> parse_modinfo(std::string_view elf, const std::string& p
     shnum = load<std::uint16_t>(elf, 0x30);
     shstrndx = load<std::uint16_t>(elf, 0x32);
   }
-  if (shoff == 0 || shstrndx >= shnum || shoff + std::uint64_t{shnum} * shentsize > elf.size()) {
-    return bad("bad section header table");
+  // Every offset and size checked against the file without overflowing: a truncated or garbage file is refused, never
+  // read past its end.
+  const auto within = [&](std::uint64_t offset, std::uint64_t size) {
+    return offset <= elf.size() && size <= elf.size() - offset;
+  };
+  if (shoff == 0 || shnum == 0) return bad("no section header table");
+  if (shentsize < (is64 ? 0x40 : 0x28) || shstrndx >= shnum) return bad("bad section header table");
+  if (!within(shoff, std::uint64_t{shnum} * shentsize)) {
+    return bad("truncated: its section header table lies past the end of the file");
   }
   struct Section {
     std::uint32_t name;
@@ -57,12 +66,13 @@ llvm::Expected<Modinfo> parse_modinfo(std::string_view elf, const std::string& p
                    load<std::uint32_t>(elf, at + 0x14)};
   };
   const Section names = section(shstrndx);
-  if (names.offset + names.size > elf.size()) return bad("bad section name table");
+  if (!within(names.offset, names.size)) return bad("truncated: its section name table lies past the end of the file");
   for (std::size_t i = 0; i < shnum; ++i) {
     const Section s = section(i);
     if (s.name >= names.size) continue;
     const char* name = elf.data() + names.offset + s.name;
-    if (std::strncmp(name, ".modinfo", names.size - s.name) != 0 || s.offset + s.size > elf.size()) continue;
+    if (std::strncmp(name, ".modinfo", names.size - s.name) != 0) continue;
+    if (!within(s.offset, s.size)) return bad("truncated: its .modinfo section lies past the end of the file");
     Modinfo info;
     std::string_view data = elf.substr(s.offset, s.size);
     while (!data.empty()) {

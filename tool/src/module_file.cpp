@@ -13,13 +13,40 @@
 namespace srcver::tool {
 namespace {
 
+// "<file>: cannot decompress: <why>; ..." in words (never a library's return code alone), with what to do.
 llvm::Error corrupt(const std::string& path, const std::string& why) {
-  return make_error(ErrorCategory::input, "cannot decompress: " + why, path);
+  return make_error(ErrorCategory::input,
+                    "cannot decompress: " + why + "; reinstall or rebuild the module (or give its uncompressed .ko)",
+                    path);
+}
+
+std::string xz_words(lzma_ret ret) {
+  switch (ret) {
+  case LZMA_FORMAT_ERROR: return "not xz data (no xz header)";
+  case LZMA_OPTIONS_ERROR: return "xz data with options liblzma does not support";
+  case LZMA_DATA_ERROR: return "corrupt xz data";
+  case LZMA_BUF_ERROR: return "truncated xz data (the file ends before the xz stream does)";
+  case LZMA_MEM_ERROR:
+  case LZMA_MEMLIMIT_ERROR: return "out of memory while decompressing xz data";
+  default: return "corrupt or truncated xz data (liblzma code " + std::to_string(ret) + ")";
+  }
+}
+
+std::string gzip_words(int ret, const z_stream& strm) {
+  const std::string detail = strm.msg != nullptr ? std::string(" (") + strm.msg + ")" : std::string();
+  switch (ret) {
+  case Z_DATA_ERROR: return "not gzip data, or corrupt gzip data" + detail;
+  case Z_BUF_ERROR: return "truncated gzip data (the file ends before the gzip stream does)";
+  case Z_MEM_ERROR: return "out of memory while decompressing gzip data";
+  default: return "corrupt or truncated gzip data (zlib code " + std::to_string(ret) + ")" + detail;
+  }
 }
 
 llvm::Expected<std::string> unxz(llvm::StringRef in, const std::string& path) {
   lzma_stream strm = LZMA_STREAM_INIT;
-  if (lzma_stream_decoder(&strm, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) return corrupt(path, "xz init");
+  if (lzma_stream_decoder(&strm, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+    return corrupt(path, "liblzma cannot start a decoder");
+  }
   std::string out;
   char chunk[1 << 16];
   strm.next_in = reinterpret_cast<const uint8_t*>(in.data());
@@ -32,7 +59,7 @@ llvm::Expected<std::string> unxz(llvm::StringRef in, const std::string& path) {
     out.append(chunk, sizeof chunk - strm.avail_out);
   }
   lzma_end(&strm);
-  if (ret != LZMA_STREAM_END) return corrupt(path, "xz error " + std::to_string(ret));
+  if (ret != LZMA_STREAM_END) return corrupt(path, xz_words(ret));
   return out;
 }
 
@@ -47,12 +74,12 @@ llvm::Expected<std::string> unzstd(llvm::StringRef in, const std::string& path) 
     ret = ZSTD_decompressStream(stream, &output, &input);
     if (ZSTD_isError(ret)) {
       ZSTD_freeDStream(stream);
-      return corrupt(path, ZSTD_getErrorName(ret));
+      return corrupt(path, std::string("not zstd data, or corrupt zstd data (") + ZSTD_getErrorName(ret) + ")");
     }
     out.append(chunk, output.pos);
     if (input.pos == input.size && output.pos == 0 && ret != 0) {
       ZSTD_freeDStream(stream);
-      return corrupt(path, "truncated zstd stream");
+      return corrupt(path, "truncated zstd data (the file ends before the zstd frame does)");
     }
   }
   ZSTD_freeDStream(stream);
@@ -61,7 +88,7 @@ llvm::Expected<std::string> unzstd(llvm::StringRef in, const std::string& path) 
 
 llvm::Expected<std::string> gunzip(llvm::StringRef in, const std::string& path) {
   z_stream strm{};
-  if (inflateInit2(&strm, 15 + 32) != Z_OK) return corrupt(path, "zlib init");
+  if (inflateInit2(&strm, 15 + 32) != Z_OK) return corrupt(path, "zlib cannot start a decoder");
   std::string out;
   char chunk[1 << 16];
   strm.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
@@ -74,8 +101,9 @@ llvm::Expected<std::string> gunzip(llvm::StringRef in, const std::string& path) 
     out.append(chunk, sizeof chunk - strm.avail_out);
     if (ret == Z_BUF_ERROR && strm.avail_in == 0) break;
   }
+  std::string words = ret == Z_STREAM_END ? std::string() : gzip_words(ret, strm);
   inflateEnd(&strm);
-  if (ret != Z_STREAM_END) return corrupt(path, "gzip error " + std::to_string(ret));
+  if (ret != Z_STREAM_END) return corrupt(path, words);
   return out;
 }
 
@@ -83,7 +111,7 @@ llvm::Expected<std::string> gunzip(llvm::StringRef in, const std::string& path) 
 
 llvm::Expected<std::string> read_module_file(const std::string& path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  if (!buffer) return make_error(ErrorCategory::input, buffer.getError().message(), path);
+  if (!buffer) return make_error(ErrorCategory::input, "cannot read: " + buffer.getError().message(), path);
   const llvm::StringRef bytes = (*buffer)->getBuffer();
   const llvm::StringRef name(path);
   if (name.ends_with(".xz")) return unxz(bytes, path);

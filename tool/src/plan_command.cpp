@@ -5,7 +5,9 @@
 #include <srcver/kbuild_shim/process.hpp>
 #include <srcver/kbuild_shim/shell_words.hpp>
 #include <srcver/sumversion/error.hpp>
+#include <srcver/tool/arguments.hpp>
 #include <srcver/tool/commands.hpp>
+#include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>
 
 #include <fmt/core.h>
@@ -54,6 +56,7 @@ llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, c
                                                 std::vector<std::string>* named) {
   auto kernel = kbuild_shim::resolve_kernel(kernel_arg);
   if (!kernel) return kernel.takeError();
+  if (auto err = check_make_path(module_dir)) return err;
   kbuild_shim::ProfileOptions profile_options;
   profile_options.cache_dir = cache_dir;
   profile_options.caller_env = kbuild_shim::current_environment();
@@ -98,8 +101,8 @@ int run_plan(const PlanCommand& command) {
     for (std::size_t m = 0; m < deps.size(); ++m) {
       for (std::size_t o = 0; o < deps[m].size(); ++o) {
         if (deps[m][o].error.empty()) continue;
-        fmt::print(stderr, "srcversion-predict: {}: {}: cannot predict its dependency list: {}\n", plan.modules[m].path,
-                   plan.modules[m].objects[o].object, deps[m][o].error);
+        print_diagnostic(plan.modules[m].path + ": " + plan.modules[m].objects[o].object +
+                         ": cannot predict its dependency list: " + deps[m][o].error);
         status = exit_cannot_predict;
       }
     }

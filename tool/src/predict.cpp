@@ -196,11 +196,14 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
   std::vector<std::string> named;
   auto planned = plan_directory(module_dir, kernel_arg, options.cache_dir, options.make_timeout, &named);
   if (!planned) {
-    // A DKMS package whose build needs a step first (PRE_BUILD, a ./configure): each module dkms.conf names is
-    // "cannot predict", with the reason.
+    // A DKMS package whose build needs a step first (PRE_BUILD, a ./configure), or whose makefiles Kbuild cannot
+    // evaluate: each module dkms.conf names is "cannot predict", with the reason (a DKMS log then names them all). A
+    // plain module directory's modules are unknown until Kbuild evaluates it: the error alone.
     const ErrorReport error = take_error(planned.takeError());
     auto kernel = kbuild_shim::resolve_kernel(kernel_arg);
-    if (error.category != ErrorCategory::needs_build_step || named.empty() || !kernel) {
+    const bool per_module =
+        error.category == ErrorCategory::needs_build_step || error.category == ErrorCategory::cannot_predict;
+    if (!per_module || named.empty() || !kernel) {
       if (!kernel) llvm::consumeError(kernel.takeError());
       return make_error(error.category, error.message);
     }
@@ -212,7 +215,7 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
       PredictedModule& out = prediction.modules.emplace_back();
       out.path = m;
       out.status = PredictedModule::Status::cannot_predict;
-      out.reason = error.message;
+      out.reason = llvm::StringRef(error.message).rtrim().str(); // make's output ends in blank lines
     }
     return prediction;
   }
@@ -299,7 +302,8 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
       // one of its objects).
       out.status = PredictedModule::Status::no_version;
       out.reason = "the module declares no MODULE_VERSION and the kernel's modpost runs without -a "
-                   "(CONFIG_MODULE_SRCVERSION_ALL is not set)";
+                   "(CONFIG_MODULE_SRCVERSION_ALL is not set); --all-versions=yes predicts a build made with "
+                   "CONFIG_MODULE_SRCVERSION_ALL=y";
     }
   }
   SRCVER_LOG("{}: sumversion {:.1f} ms", kernel.release, ms_since(phase_start));

@@ -2,10 +2,10 @@
 // building; one kernel or several (--all-kernels), as lines, --explain blocks or JSON.
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/commands.hpp>
+#include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/predict.hpp>
 #include <srcver/tool/report.hpp>
 
-#include <fmt/core.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
 
@@ -31,7 +31,7 @@ llvm::json::Value module_json(const PredictedModule& module) {
   llvm::json::Object out{{"module", module.path}, {"status", status_name(module.status)}};
   out["srcversion"] =
       module.status == Status::ok ? llvm::json::Value(module.result.srcversion) : llvm::json::Value(nullptr);
-  if (module.status != Status::ok) out["reason"] = module.reason;
+  out["reason"] = module.status == Status::ok ? llvm::json::Value(nullptr) : llvm::json::Value(module.reason);
   if (module.status != Status::cannot_predict) add_result_json(out, module.result);
   return out;
 }
@@ -45,13 +45,9 @@ int worse(int a, int b) {
 void print_prediction_reason(const std::string& prefix, const PredictedModule& module) {
   switch (module.status) {
   case Status::ok: return;
-  case Status::cannot_predict:
-    fmt::print(stderr, "srcversion-predict: {}{}: cannot predict: {}\n", prefix, module.path, module.reason);
-    return;
+  case Status::cannot_predict: print_diagnostic(prefix + module.path + ": cannot predict: " + module.reason); return;
   case Status::no_version:
-  case Status::no_srcversion:
-    fmt::print(stderr, "srcversion-predict: {}{}: no srcversion: {}\n", prefix, module.path, module.reason);
-    return;
+  case Status::no_srcversion: print_diagnostic(prefix + module.path + ": no srcversion: " + module.reason); return;
   }
 }
 
@@ -65,7 +61,7 @@ int run_predict(const PredictCommand& command) {
   if (!command.dump_hash_input.empty()) {
     dump.open(command.dump_hash_input, std::ios::binary | std::ios::trunc);
     if (!dump) {
-      fmt::print(stderr, "srcversion-predict: cannot write {}\n", command.dump_hash_input);
+      print_diagnostic("cannot write " + command.dump_hash_input);
       return exit_usage;
     }
   }
@@ -86,7 +82,7 @@ int run_predict(const PredictCommand& command) {
                                {"status", kernel_status == exit_usage ? "bad-input" : "cannot-predict"},
                                {"reason", error.message}});
       } else {
-        fmt::print(stderr, "srcversion-predict: {}{}\n", several ? kernel + ": " : "", error.message);
+        print_diagnostic((several ? kernel + ": " : "") + error.message);
       }
       continue;
     }
@@ -109,12 +105,13 @@ int run_predict(const PredictCommand& command) {
       kernels_json.push_back(llvm::json::Object{{"kernel", prediction->release},
                                                 {"build_dir", prediction->build_dir},
                                                 {"status", "ok"},
+                                                {"reason", nullptr},
                                                 {"all_versions", prediction->all_versions},
                                                 {"modules", std::move(modules)}});
     }
   }
   if (dump.is_open() && !dump.flush()) {
-    fmt::print(stderr, "srcversion-predict: cannot write {}\n", command.dump_hash_input);
+    print_diagnostic("cannot write " + command.dump_hash_input);
     status = exit_usage;
   }
   if (command.json) {

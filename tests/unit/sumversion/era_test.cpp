@@ -92,6 +92,15 @@ TEST(Era, Parse) {
   EXPECT_EQ(name("E8"), "error");
   EXPECT_EQ(name("6.1"), "error");
   EXPECT_EQ(name("E6/F4"), "error");
+  // The formats a kernel of the era had, and no other (the man page offered /F1 for every era).
+  EXPECT_EQ(name("E3/F1"), "E3");
+  EXPECT_EQ(name("E4/F2"), "E4");
+  EXPECT_EQ(name("E7/F3"), "E7");
+  EXPECT_EQ(name("E1/F2"), "error");
+  EXPECT_EQ(name("E4/F1"), "error");
+  EXPECT_EQ(name("E5/F1"), "error");
+  EXPECT_EQ(name("E6/F1"), "error");
+  EXPECT_EQ(name("E7/F2"), "error");
 }
 
 TEST(Era, RulesPerEra) {

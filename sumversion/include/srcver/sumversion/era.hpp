@@ -91,8 +91,10 @@ llvm::Expected<KernelVersion> parse_kernel_version(std::string_view text);
 // that carry backports against their version (RHEL 9's 5.14) need --era.
 llvm::Expected<EraSetting> era_for_version(KernelVersion version);
 
-// "E1".."E7", optionally with "/F1".."/F3" (case-insensitive). The format defaults to the era's usual one
-// (E1-E3: F1, E4: F2, E6, E7: F3); "E5" alone is refused because 5.8-5.18 and 5.19+ differ (E5/F2, E5/F3).
+// "E1".."E7", optionally with "/F1".."/F3" (case-insensitive): the settings some kernel had, E1, E2, E3 (F1), E4
+// (F2), E5/F2, E5/F3, E6 (F3), E6/F2 (5.10/5.15 stable with the trim fix), E7 (F3). The format defaults to the
+// era's usual one; "E5" alone is refused because 5.8-5.18 and 5.19+ differ, and a format no kernel of the era had
+// (E6/F1, E7/F2) is refused rather than hashed by rules no modpost ever combined.
 llvm::Expected<EraSetting> parse_era(std::string_view text);
 std::string era_name(EraSetting setting);
 

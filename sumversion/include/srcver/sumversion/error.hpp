@@ -4,6 +4,7 @@
 #include <llvm/Support/Error.h>
 
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace srcver {
@@ -49,5 +50,12 @@ struct ErrorReport {
   std::string message;
 };
 ErrorReport take_error(llvm::Error err);
+
+// `text` made safe to print on a terminal or in a log: every byte that is not part of a printable UTF-8 character
+// (C0 and C1 controls, DEL, a byte of an invalid or overlong sequence) is written as an escape: \n, \r, \t, else
+// \xHH. A backslash is left as it is, so that text escaped once is unchanged when escaped again (messages are built
+// from messages). With keep_newlines, '\n' stays a line break (make's own multi-line output quoted in a message).
+// Every message that quotes a path or file content goes through it: srcver::Error's text, the CLI's diagnostics.
+std::string printable(std::string_view text, bool keep_newlines = false);
 
 } // namespace srcver
