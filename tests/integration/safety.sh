@@ -139,7 +139,7 @@ alive=$!
 for _ in $(seq 100); do [ "$(pgrep -fc "sleep 993")" -ge 1 ] && break; sleep 0.1; done
 live_dirs=$(comm -13 <(echo "$stale") <(left_in_tmp) | grep srcversion-predict-plan | grep -v notours)
 [ -n "$live_dirs" ] || fail "the live run has no scratch directory"
-expect 0 "verify --keep under TMPDIR" "$bin" verify --keep examples/hello "$rel"
+expect 0 "verify --keep under TMPDIR" "$bin" verify --keep "$root/examples/hello" "$rel"
 kept=$(sed -n 's/.*the build is kept in //p' "$work/err")
 printf 'obj-m := hello.o\n' > "$hang/Kbuild"
 expect 0 "the run after a SIGKILL" "$bin" "$hang" "$rel" --all-versions=yes

@@ -17,8 +17,8 @@ using srcver::kbuild_shim::verify_checksum;
 using srcver::kbuild_shim::with_checksum;
 
 TEST(CheckedEntry, GivesBackWhatWasWritten) {
-  for (const std::string& content : std::vector<std::string>{"", "\n", "one line\n", "no newline at the end",
-                                                             std::string("nul\0inside", 10)}) {
+  for (const std::string& content :
+       std::vector<std::string>{"", "\n", "one line\n", "no newline at the end", std::string("nul\0inside", 10)}) {
     const auto back = verify_checksum(with_checksum(content));
     ASSERT_TRUE(back.has_value()) << content;
     EXPECT_EQ(*back, content);
