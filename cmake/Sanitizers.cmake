@@ -36,6 +36,10 @@ if(SRCVER_SANITIZE)
   # vptr needs RTTI, which the project (like LLVM) compiles without; clang leaves it out by itself.
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
+  # The runtime options every executable of this build needs (see the file), linked into each target defined from
+  # here on.
+  add_library(srcver_sanitizer_defaults OBJECT ${CMAKE_CURRENT_LIST_DIR}/sanitizer_defaults.cpp)
+  link_libraries(srcver_sanitizer_defaults)
 endif()
 if(SRCVER_FUZZ)
   srcver_require_runtime("-fsanitize=fuzzer"
