@@ -11,6 +11,7 @@ KERNEL_PKGS=(
 BUILD_PKGS=(
   build-essential cmake make pkg-config
   "libclang-19-dev" "libclang-cpp19-dev" "llvm-19-dev" "clang-19" "clang-tools-19"
+  "libclang-rt-19-dev" "lld-19" # scripts/sanitize-and-fuzz.sh: the sanitizers' and libFuzzer's runtimes; lld
   libssl-dev libfmt-dev libgtest-dev liblzma-dev libzstd-dev zlib1g-dev
   kmod xz-utils zstd gzip python3 bc
   "dkms=3.0.10-8+deb12u1"

@@ -1,0 +1,1 @@
+#define EOF2_DIV /

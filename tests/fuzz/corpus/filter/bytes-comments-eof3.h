@@ -1,0 +1,1 @@
+#define EOF3_X 1 \

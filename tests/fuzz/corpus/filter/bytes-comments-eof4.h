@@ -1,0 +1,1 @@
+#define EOF4_X 1 // /*

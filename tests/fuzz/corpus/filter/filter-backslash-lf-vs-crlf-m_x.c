@@ -1,0 +1,4 @@
+#define X a \
+ b
+#define Y c \
+ d

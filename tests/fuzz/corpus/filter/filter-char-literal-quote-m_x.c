@@ -1,0 +1,1 @@
+char c = '"'; int  x = 1; /* c */ "tail"
