@@ -2,8 +2,8 @@
 # Peak memory (maximum resident set size, GNU time's %M) of a prediction of the largest module of the corpus,
 # fs/btrfs of linux-source-6.1 (57 objects; scripts/fetch-linux-source.sh), and of examples/hello (one object), each
 # cold (an empty cache), with the kernel known (a cache filled by another module), and unchanged (the prediction
-# cache answers), with 1 thread and with the default (the number of cores). The srcversion-predict process only:
-# the makes it runs are small and short-lived.
+# cache answers), with 1 thread and with the default (the number of cores). %M is the larger of the tool's own peak
+# and that of the largest program it waited for (cold: the kernel's top-level make and its compiler probes).
 # usage: bench/peak-memory.sh [binary] [kernel-release]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
