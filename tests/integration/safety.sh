@@ -109,7 +109,7 @@ with_signals() { exec python3 -c 'import os, signal, sys; signal.signal(signal.S
 for sig in TERM INT HUP; do
   with_signals "$bin" "$hang" "$rel" --make-timeout 60 >/dev/null 2>&1 &
   pid=$!
-  for _ in $(seq 100); do pgrep -f "sleep 993" >/dev/null && break; sleep 0.1; done
+  for _ in $(seq 300); do pgrep -f "sleep 993" >/dev/null && break; sleep 0.1; done
   pgrep -f "sleep 993" >/dev/null || fail "SIG$sig: the makefile never started"
   [ -n "$(left_in_tmp)" ] || fail "SIG$sig: no scratch directory while make runs"
   kill -s "$sig" "$pid"
@@ -125,7 +125,7 @@ done
 # ---- 4. SIGKILL, then the next run sweeps
 "$bin" "$hang" "$rel" --make-timeout 60 >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 100); do pgrep -f "sleep 993" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do pgrep -f "sleep 993" >/dev/null && break; sleep 0.1; done
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 pkill -f "sleep 993"
@@ -136,7 +136,7 @@ mkdir "$TMPDIR/srcversion-predict-plan.notours" "$TMPDIR/someone-elses"
 echo 1 > "$TMPDIR/srcversion-predict-plan.notours/file"
 "$bin" "$hang" "$rel" --make-timeout 60 >/dev/null 2>&1 &
 alive=$!
-for _ in $(seq 100); do [ "$(pgrep -fc "sleep 993")" -ge 1 ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ "$(pgrep -fc "sleep 993")" -ge 1 ] && break; sleep 0.1; done
 live_dirs=$(comm -13 <(echo "$stale") <(left_in_tmp) | grep srcversion-predict-plan | grep -v notours)
 [ -n "$live_dirs" ] || fail "the live run has no scratch directory"
 expect 0 "verify --keep under TMPDIR" "$bin" verify --keep "$root/examples/hello" "$rel"
