@@ -10,6 +10,7 @@
 #include <srcver/sumversion/error.hpp>
 #include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/commands.hpp>
+#include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/modinfo.hpp>
 #include <srcver/tool/module_file.hpp>
 #include <srcver/tool/predict.hpp>
@@ -33,7 +34,7 @@ namespace fs = std::filesystem;
 // Progress lines on stderr, only when it is a terminal (a CI log gets the results alone).
 void progress(const std::string& what) {
   static const bool tty = isatty(STDERR_FILENO) != 0;
-  if (tty) fmt::print(stderr, "srcversion-predict: verify: {}\n", what);
+  if (tty) print_diagnostic("verify: " + what);
 }
 
 // kbuild-build.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
@@ -115,7 +116,7 @@ int run_verify(const VerifyCommand& command) {
   if (built->exit_status != 0) {
     fmt::print(stderr, "{}", built->err);
     scratch->keep();
-    fmt::print(stderr, "srcversion-predict: verify: the real build failed; kept in {}\n", work);
+    print_diagnostic("verify: the real build failed; kept in " + work);
     return exit_usage;
   }
 
@@ -144,7 +145,7 @@ int run_verify(const VerifyCommand& command) {
     }
     llvm::outs() << module.path << ' ' << verdict << ' ' << predicted << ' ' << built_sv << ' '
                  << (file.empty() ? "-" : file) << '\n';
-    if (!module.reason.empty()) fmt::print(stderr, "srcversion-predict: {}: {}\n", module.path, module.reason);
+    if (!module.reason.empty()) print_diagnostic(module.path + ": " + module.reason);
     if (verdict != "differs") continue;
     llvm::outs() << "  predicted:\n";
     print_explain(llvm::outs(), module.result);
@@ -168,7 +169,7 @@ int run_verify(const VerifyCommand& command) {
   llvm::outs().flush();
   if (differs || command.keep) {
     scratch->keep();
-    fmt::print(stderr, "srcversion-predict: verify: the build is kept in {}\n", work);
+    print_diagnostic("verify: the build is kept in " + work);
   } // else removed with `scratch`
   return status;
 }
