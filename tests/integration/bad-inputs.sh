@@ -465,6 +465,23 @@ for tool in xz zstd gzip; do
   ok
 done
 
+row="check: a .ko.zst, .ko.xz, .ko.gz that expands to more than 1 GiB (a decompression bomb): refused"
+mkdir -p "$work/ko/bomb"
+for tool in zstd xz gzip; do
+  ext=$tool
+  [ $tool = zstd ] && ext=zst
+  [ $tool = gzip ] && ext=gz
+  if [ $tool = gzip ]; then # the tool reads one gzip member: one of 1.1 GB
+    head -c 1100M /dev/zero | gzip -1 -c >"$work/ko/bomb/hello.ko.$ext"
+  else # xz and zstd streams may be concatenated: ten of 110 MB
+    head -c 110M /dev/zero | $tool -1 -c >"$work/ko/bomb/part"
+    for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$work/ko/bomb/part"; done >"$work/ko/bomb/hello.ko.$ext"
+  fi
+  check_bad "$work/ko/bomb/hello.ko.$ext" "expands to more than 1 GiB"
+  rm -f "$work/ko/bomb/hello.ko.$ext"
+done
+ok
+
 row="check: a module built for another kernel (vermagic): equal, with a warning"
 other=${rel%?}x
 mkdir -p "$work/ko/other"

@@ -42,6 +42,17 @@ std::string gzip_words(int ret, const z_stream& strm) {
   }
 }
 
+// No kernel module decompresses to more than this (the largest distribution modules, debug information and all, are
+// a few hundred MB): a file that does is refused before it takes the machine's memory (a decompression bomb).
+constexpr std::size_t k_max_module_bytes = std::size_t(1) << 30;
+
+llvm::Error too_large(const std::string& path) {
+  return make_error(ErrorCategory::input,
+                    "cannot decompress: it expands to more than 1 GiB, which no kernel module does; reinstall or "
+                    "rebuild the module (or give its uncompressed .ko)",
+                    path);
+}
+
 llvm::Expected<std::string> unxz(llvm::StringRef in, const std::string& path) {
   lzma_stream strm = LZMA_STREAM_INIT;
   if (lzma_stream_decoder(&strm, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
@@ -56,6 +67,10 @@ llvm::Expected<std::string> unxz(llvm::StringRef in, const std::string& path) {
     strm.next_out = reinterpret_cast<uint8_t*>(chunk);
     strm.avail_out = sizeof chunk;
     ret = lzma_code(&strm, LZMA_FINISH);
+    if (out.size() + (sizeof chunk - strm.avail_out) > k_max_module_bytes) {
+      lzma_end(&strm);
+      return too_large(path);
+    }
     out.append(chunk, sizeof chunk - strm.avail_out);
   }
   lzma_end(&strm);
@@ -75,6 +90,10 @@ llvm::Expected<std::string> unzstd(llvm::StringRef in, const std::string& path) 
     if (ZSTD_isError(ret)) {
       ZSTD_freeDStream(stream);
       return corrupt(path, std::string("not zstd data, or corrupt zstd data (") + ZSTD_getErrorName(ret) + ")");
+    }
+    if (out.size() + output.pos > k_max_module_bytes) {
+      ZSTD_freeDStream(stream);
+      return too_large(path);
     }
     out.append(chunk, output.pos);
     if (input.pos == input.size && output.pos == 0 && ret != 0) {
@@ -98,6 +117,10 @@ llvm::Expected<std::string> gunzip(llvm::StringRef in, const std::string& path) 
     strm.next_out = reinterpret_cast<Bytef*>(chunk);
     strm.avail_out = sizeof chunk;
     ret = inflate(&strm, Z_NO_FLUSH);
+    if (out.size() + (sizeof chunk - strm.avail_out) > k_max_module_bytes) {
+      inflateEnd(&strm);
+      return too_large(path);
+    }
     out.append(chunk, sizeof chunk - strm.avail_out);
     if (ret == Z_BUF_ERROR && strm.avail_in == 0) break;
   }
