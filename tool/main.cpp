@@ -1,9 +1,9 @@
 // srcversion-predict: the CLI. Parses options and hands over to the commands in tool/src.
 
-#include <srcver/kbuild_shim/cache_file.hpp>
-#include <srcver/kbuild_shim/process.hpp>
-#include <srcver/kbuild_shim/scratch.hpp>
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/cache_file.hpp>
+#include <srcver/base/error.hpp>
+#include <srcver/base/process.hpp>
+#include <srcver/base/scratch.hpp>
 #include <srcver/tool/arguments.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
@@ -119,9 +119,8 @@ cl::opt<unsigned> g_make_timeout(
     cl::desc("Give up on a module directory (cannot predict, exit 3) when a make the tool runs without building (the "
              "kernel's top-level Makefile once per kernel, the module's makefiles, a DKMS MAKE line) has not finished "
              "after SECONDS (default: 60)"),
-    cl::value_desc("SECONDS"), cl::init(kbuild_shim::k_default_make_timeout.count()), cl::sub(g_plan),
-    cl::sub(g_predict), cl::sub(g_check), cl::sub(g_verify), cl::sub(cl::SubCommand::getTopLevel()),
-    cl::cat(g_category));
+    cl::value_desc("SECONDS"), cl::init(base::k_default_make_timeout.count()), cl::sub(g_plan), cl::sub(g_predict),
+    cl::sub(g_check), cl::sub(g_verify), cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
 cl::opt<std::string> g_work_dir("work-dir",
                                 cl::desc("Build the copy under DIR (default: a new directory under $TMPDIR)"),
                                 cl::value_desc("DIR"), cl::sub(g_verify), cl::cat(g_category));
@@ -216,8 +215,8 @@ int main(int argc, char** argv) {
     return tool::exit_usage;
   }
   log::set_enabled(g_verbose);
-  kbuild_shim::install_signal_cleanup();
-  kbuild_shim::set_damage_observer([](const std::string& path, const std::string& what) {
+  base::install_signal_cleanup();
+  base::set_damage_observer([](const std::string& path, const std::string& what) {
     SRCVER_LOG("damaged cache entry ignored and computed afresh: {}: {}", path, what);
   });
   if (g_make_timeout == 0)
@@ -242,7 +241,7 @@ int main(int argc, char** argv) {
       command.options.era = *era;
     }
     if (!g_kernel_version.empty()) {
-      auto version = sumversion::parse_kernel_version(g_kernel_version);
+      auto version = parse_kernel_version(g_kernel_version);
       if (!version) return usage_error(version.takeError());
       command.options.kernel_version = *version;
     }

@@ -1,5 +1,5 @@
+#include <srcver/base/error.hpp>
 #include <srcver/frontend/compile_command.hpp>
-#include <srcver/sumversion/error.hpp>
 
 #include <array>
 #include <optional>

@@ -1,5 +1,5 @@
+#include <srcver/base/cache_file.hpp>
 #include <srcver/frontend/directive_store.hpp>
-#include <srcver/kbuild_shim/cache_file.hpp>
 
 #include <llvm/ADT/StringSet.h>
 #include <llvm/Config/llvm-config.h>
@@ -139,7 +139,7 @@ DirectiveStore::DirectiveStore(std::string path, std::chrono::nanoseconds settle
   auto buffer = llvm::MemoryBuffer::getFile(m_path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer) return;
   if (!(*buffer)->getBuffer().starts_with(k_magic)) {
-    kbuild_shim::report_damaged(m_path, "not a directive store of this format");
+    base::report_damaged(m_path, "not a directive store of this format");
     return;
   }
   m_buffer = std::move(*buffer);
@@ -148,7 +148,7 @@ DirectiveStore::DirectiveStore(std::string path, std::chrono::nanoseconds settle
   const std::uint64_t index_hash = r.u64();
   const std::uint32_t count = r.u32();
   std::vector<Entry> entries;
-  const auto damaged = [&] { kbuild_shim::report_damaged(m_path, "its index does not match its checksum"); };
+  const auto damaged = [&] { base::report_damaged(m_path, "its index does not match its checksum"); };
   for (std::uint32_t i = 0; i < count && r.ok; ++i) {
     Entry e;
     e.key = r.bytes(r.u32());
@@ -190,7 +190,7 @@ bool DirectiveStore::intact(const Entry& e) const {
   if (const std::uint8_t known = checked.load(std::memory_order_relaxed); known != 0) return known == 1;
   const bool whole = whole_entry(e);
   checked.store(whole ? 1 : 2, std::memory_order_relaxed);
-  if (!whole) kbuild_shim::report_damaged(m_path, "the entry of " + e.key.str() + " does not match its checksum");
+  if (!whole) base::report_damaged(m_path, "the entry of " + e.key.str() + " does not match its checksum");
   return whole;
 }
 
@@ -251,7 +251,7 @@ void DirectiveStore::directives(const Entry& entry, std::vector<dds::Token>& tok
 bool DirectiveStore::add(const std::string& key, const FileStamp& stamp, llvm::StringRef text,
                          llvm::ArrayRef<dds::Directive> directives, bool has_error) {
   if (m_path.empty()) return false; // never saved
-  if (stamp.young(kbuild_shim::now_ns(), m_settle)) return false;
+  if (stamp.young(base::now_ns(), m_settle)) return false;
   // The directive lines, each where it was: from the start of its line (or the end of the previous directive on
   // that line) to the end of its last token, the lines between them left empty.
   std::string lines;
@@ -354,7 +354,7 @@ void DirectiveStore::save() {
   std::memcpy(out.data() + k_magic.size(), &index_hash, sizeof index_hash);
   for (const Item& item : items)
     out += item.data;
-  kbuild_shim::write_atomically(m_path, out);
+  base::write_atomically(m_path, out);
 }
 
 StoreFileSystem::StoreFileSystem(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> disk, const DirectiveStore* store,

@@ -1,8 +1,8 @@
+#include <srcver/base/cache_file.hpp>
+#include <srcver/base/error.hpp>
+#include <srcver/base/process.hpp>
+#include <srcver/base/scratch.hpp>
 #include <srcver/frontend/fixdep.hpp>
-#include <srcver/kbuild_shim/cache_file.hpp>
-#include <srcver/kbuild_shim/process.hpp>
-#include <srcver/kbuild_shim/scratch.hpp>
-#include <srcver/sumversion/error.hpp>
 
 #include <llvm/Support/MemoryBuffer.h>
 
@@ -48,7 +48,7 @@ llvm::Expected<FixdepRules> parse_description(const std::string& text) {
 
 llvm::Expected<FixdepRules> probe(const std::string& fixdep) {
   std::error_code ec;
-  auto scratch = kbuild_shim::ScratchDir::create("fixdep");
+  auto scratch = base::ScratchDir::create("fixdep");
   if (!scratch) return scratch.takeError();
   const fs::path& dir = scratch->path();
   fs::create_directories(dir / "include/generated", ec);
@@ -62,10 +62,10 @@ llvm::Expected<FixdepRules> probe(const std::string& fixdep) {
                         "include/linux/kconfig.h", "probe.ver"})
     std::ofstream(dir / f) << "";
   std::ofstream(dir / "probe.d") << d;
-  auto run = kbuild_shim::run_process({fixdep, "probe.d", "probe.o", "gcc -c src.c"}, {"PATH=/usr/bin:/bin"},
-                                      dir.string(), kbuild_shim::k_default_make_timeout);
+  auto run = base::run_process({fixdep, "probe.d", "probe.o", "gcc -c src.c"}, {"PATH=/usr/bin:/bin"}, dir.string(),
+                               base::k_default_make_timeout);
   if (!run) return run.takeError();
-  if (run->timed_out) return kbuild_shim::timed_out_error("the kernel's fixdep", kbuild_shim::k_default_make_timeout);
+  if (run->timed_out) return base::timed_out_error("the kernel's fixdep", base::k_default_make_timeout);
   if (run->exit_status != 0) {
     return make_error(ErrorCategory::cannot_predict,
                       "the kernel's fixdep failed on a probe (exit " + std::to_string(run->exit_status) +
@@ -159,21 +159,21 @@ llvm::Expected<FixdepRules> learn_fixdep_rules(const std::string& kernel_build_d
   if (::stat(fixdep.c_str(), &st) != 0) {
     return make_error(ErrorCategory::cannot_predict, "the kernel has no scripts/basic/fixdep", kernel_build_dir);
   }
-  const std::string key = kbuild_shim::sha256_hex(
-      "srcversion-predict fixdep 1\n" + fixdep + "\n" + std::to_string(st.st_ino) + " " + std::to_string(st.st_size) +
-      " " + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec));
+  const std::string key = base::sha256_hex("srcversion-predict fixdep 1\n" + fixdep + "\n" + std::to_string(st.st_ino) +
+                                           " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) +
+                                           "." + std::to_string(st.st_mtim.tv_nsec));
   const fs::path entry = cache_dir.empty() ? fs::path() : fs::path(cache_dir) / "fixdep" / (key + ".txt");
   if (!entry.empty()) {
-    if (auto read = kbuild_shim::read_checked(entry); read.state == kbuild_shim::CheckedRead::State::ok) {
+    if (auto read = base::read_checked(entry); read.state == base::CheckedRead::State::ok) {
       auto rules = parse_description(read.content);
       if (rules) return rules;
       llvm::consumeError(rules.takeError());
-      kbuild_shim::report_damaged(entry.string(), "not a fixdep rules description"); // probed again
+      base::report_damaged(entry.string(), "not a fixdep rules description"); // probed again
     }
   }
   auto rules = probe(fixdep);
   if (!rules) return rules.takeError();
-  if (!entry.empty()) kbuild_shim::write_checked(entry, describe(*rules));
+  if (!entry.empty()) base::write_checked(entry, describe(*rules));
   return rules;
 }
 

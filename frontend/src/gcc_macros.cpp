@@ -1,7 +1,7 @@
+#include <srcver/base/cache_file.hpp>
+#include <srcver/base/error.hpp>
+#include <srcver/base/process.hpp>
 #include <srcver/frontend/gcc_macros.hpp>
-#include <srcver/kbuild_shim/cache_file.hpp>
-#include <srcver/kbuild_shim/process.hpp>
-#include <srcver/sumversion/error.hpp>
 
 #include <llvm/Support/MemoryBuffer.h>
 
@@ -14,21 +14,6 @@ namespace srcver::frontend {
 namespace fs = std::filesystem;
 
 namespace {
-
-// The compiler as PATH finds it (the shell's rule: a name with a '/' is a path).
-std::string find_on_path(const std::string& name, const std::string& path_var) {
-  if (name.find('/') != std::string::npos) return name;
-  std::size_t begin = 0;
-  for (;;) {
-    const auto end = path_var.find(':', begin);
-    std::string dir = path_var.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
-    if (dir.empty()) dir = ".";
-    const std::string candidate = dir + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    if (end == std::string::npos) return {};
-    begin = end + 1;
-  }
-}
 
 const char* language_name(Language language) { return language == Language::c ? "c" : "assembler-with-cpp"; }
 
@@ -83,7 +68,7 @@ llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_c
     if (auto it = m_known.find(command_text); it != m_known.end()) return it->second;
   }
 
-  const std::string compiler = find_on_path(command.compiler, kbuild_shim::env_value(m_env, "PATH"));
+  const std::string compiler = base::find_program(command.compiler, base::env_value(m_env, "PATH"));
   struct stat st {};
   if (compiler.empty() || ::stat(compiler.c_str(), &st) != 0) {
     return make_error(ErrorCategory::cannot_predict,
@@ -93,7 +78,7 @@ llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_c
   std::string identity = "srcversion-predict gcc macros 1\n" + compiler + "\n" + std::to_string(st.st_size) + " " +
                          std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
   identity += command_text;
-  const std::string key = kbuild_shim::sha256_hex(identity);
+  const std::string key = base::sha256_hex(identity);
 
   std::lock_guard<std::mutex> lock(m_mutex);
   if (auto it = m_known.find(command_text); it != m_known.end()) return it->second;
@@ -102,7 +87,7 @@ llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_c
   std::string text;
   bool from_disk = false;
   if (!entry.empty()) {
-    if (auto read = kbuild_shim::read_checked(entry); read.state == kbuild_shim::CheckedRead::State::ok) {
+    if (auto read = base::read_checked(entry); read.state == base::CheckedRead::State::ok) {
       text = std::move(read.content);
       from_disk = true;
     }
@@ -111,11 +96,11 @@ llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_c
       from_disk ? parse_dm_output(text) : llvm::Expected<std::vector<std::string>>(std::vector<std::string>{});
   if (from_disk && (!macros || macros->empty())) {
     if (!macros) llvm::consumeError(macros.takeError());
-    kbuild_shim::report_damaged(entry.string(), "not gcc's -dM output");
+    base::report_damaged(entry.string(), "not gcc's -dM output");
     from_disk = false; // asked again below
   }
   if (!from_disk) {
-    auto run = kbuild_shim::run_process(argv, m_env, cwd);
+    auto run = base::run_process(argv, m_env, cwd);
     if (!run) return run.takeError();
     ++m_runs;
     if (run->exit_status != 0) {
@@ -126,7 +111,7 @@ llvm::Expected<std::shared_ptr<const std::vector<std::string>>> GccMacros::for_c
     text = run->out;
     macros = parse_dm_output(text);
     if (!macros) return macros.takeError();
-    if (!entry.empty()) kbuild_shim::write_checked(entry, text);
+    if (!entry.empty()) base::write_checked(entry, text);
   }
   auto shared = std::make_shared<const std::vector<std::string>>(std::move(*macros));
   m_known.emplace(command_text, shared);

@@ -1,5 +1,5 @@
+#include <srcver/base/error.hpp>
 #include <srcver/frontend/include_model.hpp>
-#include <srcver/sumversion/error.hpp>
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
+#include <srcver/base/cache_file.hpp>
+#include <srcver/base/process.hpp>
 #include <srcver/frontend/fixdep.hpp>
 #include <srcver/frontend/plan_deps.hpp>
-#include <srcver/kbuild_shim/cache_file.hpp>
-#include <srcver/kbuild_shim/process.hpp>
 
 #include <llvm/Support/MemoryBuffer.h>
 
@@ -23,12 +23,12 @@ std::string kept_defines_file(const std::string& cache_dir) {
 // A kernel's directive store (see directive_store.hpp), by its build directory.
 std::string directive_store_file(const std::string& cache_dir, const std::string& build_dir) {
   return cache_dir.empty() ? std::string()
-                           : cache_dir + "/directives/" + kbuild_shim::sha256_hex(build_dir).substr(0, 32) + ".store";
+                           : cache_dir + "/directives/" + base::sha256_hex(build_dir).substr(0, 32) + ".store";
 }
 
 std::vector<std::string> read_names(const std::string& path) {
   std::vector<std::string> names;
-  const auto read = kbuild_shim::read_checked(path); // missing or damaged (reported): none kept
+  const auto read = base::read_checked(path); // missing or damaged (reported): none kept
   llvm::SmallVector<llvm::StringRef, 0> lines;
   llvm::StringRef(read.content).split(lines, '\n', -1, /*KeepEmpty=*/false);
   for (auto line : lines)
@@ -78,7 +78,7 @@ llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<C
   // gcc adds CPATH's directories to the bracket chain and C_INCLUDE_PATH's to the system chain, even with -nostdinc.
   std::string env_error;
   for (const char* var : {"CPATH", "C_INCLUDE_PATH"}) {
-    if (!kbuild_shim::env_value(m_options.env, var).empty()) {
+    if (!base::env_value(m_options.env, var).empty()) {
       env_error =
           std::string(var) + " is set: gcc would search its directories too, which the front end does not model";
     }
@@ -142,7 +142,7 @@ llvm::Expected<std::vector<ObjectDeps>> DepsService::deps_of(const std::vector<C
       std::string text;
       for (const auto& n : names)
         text += n + "\n";
-      kbuild_shim::write_checked(kept_file, text);
+      base::write_checked(kept_file, text);
     }
   }
   for (std::size_t j = 0; j < jobs.size(); ++j) {

@@ -1,7 +1,7 @@
+#include <srcver/base/error.hpp>
 #include <srcver/frontend/directive_store.hpp>
 #include <srcver/frontend/include_model.hpp>
 #include <srcver/frontend/scanner.hpp>
-#include <srcver/sumversion/error.hpp>
 
 #include <clang/Basic/DiagnosticLex.h>
 #include <clang/Basic/DiagnosticOptions.h>

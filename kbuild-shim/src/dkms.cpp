@@ -1,8 +1,8 @@
+#include <srcver/base/error.hpp>
+#include <srcver/base/process.hpp>
+#include <srcver/base/scratch.hpp>
+#include <srcver/base/shell_words.hpp>
 #include <srcver/kbuild_shim/dkms.hpp>
-#include <srcver/kbuild_shim/process.hpp>
-#include <srcver/kbuild_shim/scratch.hpp>
-#include <srcver/kbuild_shim/shell_words.hpp>
-#include <srcver/sumversion/error.hpp>
 
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -58,7 +58,7 @@ std::string non_make_command(const std::string& line) {
   while (start <= line.size()) {
     std::size_t end = line.find_first_of(";&|()", start);
     if (end == std::string::npos) end = line.size();
-    const std::vector<std::string> words = shell_split(line.substr(start, end - start));
+    const std::vector<std::string> words = base::shell_split(line.substr(start, end - start));
     std::size_t i = 0;
     while (i < words.size() && words[i].find('=') != std::string::npos && words[i][0] != '-')
       ++i;
@@ -73,7 +73,7 @@ bool is_foreign_state(const std::string& e) {
   for (const char* prefix : {"SRCVER_", "PATH=", "PWD=", "OLDPWD=", "SHLVL=", "_="}) {
     if (e.rfind(prefix, 0) == 0) return true;
   }
-  return is_make_state(e);
+  return base::is_make_state(e);
 }
 
 // A setting of the kernel make that its top-level Makefile reads: on the command line (which overrides the
@@ -109,7 +109,7 @@ std::string top_level_setting(const std::vector<std::string>& make_args, const s
   }
   for (const auto& e : make_env) {
     const auto [name, value] = llvm::StringRef(e).split('=');
-    if (listed(name, from_env) && env_value(own_env, name.str()) != value) return e;
+    if (listed(name, from_env) && base::env_value(own_env, name.str()) != value) return e;
   }
   return {};
 }
@@ -125,7 +125,7 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
   const fs::path source = fs::canonical(source_arg, ec);
   if (ec) return make_error(ErrorCategory::input, "not a directory", source_arg);
 
-  auto scratch = ScratchDir::create("dkms");
+  auto scratch = base::ScratchDir::create("dkms");
   if (!scratch) return scratch.takeError();
   const fs::path tmp = scratch->path();
   const fs::path work = tmp / source.filename();
@@ -133,20 +133,20 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
 
   // dkms.conf, as dkms evaluates it, in the scratch copy.
   // dkms-conf.sh's own temporary tree goes into the scratch directory, which goes on every exit.
-  const std::vector<std::string> caller_env = current_environment();
+  const std::vector<std::string> caller_env = base::current_environment();
   std::vector<std::string> conf_env = caller_env;
   conf_env.push_back("SRCVER_SCRATCH=" + tmp.string());
-  auto conf_run =
-      run_process({"bash", dkms_conf_script, work.string(), profile.kernel.release, profile.kernel.build_dir, "x86_64"},
-                  conf_env, work.string(), timeout);
+  auto conf_run = base::run_process(
+      {"bash", dkms_conf_script, work.string(), profile.kernel.release, profile.kernel.build_dir, "x86_64"}, conf_env,
+      work.string(), timeout);
   if (!conf_run) return conf_run.takeError();
-  if (conf_run->timed_out) return timed_out_error("evaluating dkms.conf", timeout, source.string());
+  if (conf_run->timed_out) return base::timed_out_error("evaluating dkms.conf", timeout, source.string());
   if (conf_run->exit_status == 1) {
     return make_error(ErrorCategory::input, "dkms.conf cannot be read: " + conf_run->err, source.string());
   }
   std::map<std::string, std::string> conf;
   std::vector<std::string> modules, make_env, make_env_unset;
-  for (const std::string& record : split_nul(conf_run->out)) {
+  for (const std::string& record : base::split_nul(conf_run->out)) {
     const std::size_t eq = record.find('=');
     if (eq == std::string::npos) continue;
     const std::string key = record.substr(0, eq);
@@ -188,7 +188,7 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
   const fs::path log = tmp / "kernel-makes";
   std::string real_make;
   {
-    auto which = run_process({"sh", "-c", "command -v make"}, caller_env, "/");
+    auto which = base::run_process({"sh", "-c", "command -v make"}, caller_env, "/");
     if (!which || which->exit_status != 0) return make_error(ErrorCategory::input, "make is not installed");
     real_make = llvm::StringRef(which->out).trim().str();
   }
@@ -203,20 +203,20 @@ llvm::Expected<Plan> plan_dkms_source(const std::string& source_arg, const Kerne
     if (!replaced) env.push_back(e);
   }
   env.insert(env.end(), make_env.begin(), make_env.end());
-  env.push_back("PATH=" + bin.string() + ":" + env_value(caller_env, "PATH"));
+  env.push_back("PATH=" + bin.string() + ":" + base::env_value(caller_env, "PATH"));
   env.push_back("SRCVER_KDIR=" + profile.kernel.build_dir);
   env.push_back("SRCVER_LOG=" + log.string());
   env.push_back("SRCVER_REAL_MAKE=" + real_make);
-  auto made = run_process({"bash", "-c", "eval \"$0\"", conf["MAKE_RUN"]}, env, work.string(), timeout);
+  auto made = base::run_process({"bash", "-c", "eval \"$0\"", conf["MAKE_RUN"]}, env, work.string(), timeout);
   if (!made) return made.takeError();
-  if (made->timed_out) return timed_out_error("the dkms MAKE line (dry)", timeout, source.string());
+  if (made->timed_out) return base::timed_out_error("the dkms MAKE line (dry)", timeout, source.string());
 
   std::vector<KernelMake> kernel_makes;
   {
     std::ifstream in(log, std::ios::binary);
     const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     KernelMake current;
-    for (const std::string& field : split_nul(data)) {
+    for (const std::string& field : base::split_nul(data)) {
       if (field.rfind("CWD=", 0) == 0)
         current.cwd = field.substr(4);
       else if (field.rfind("ARG=", 0) == 0)

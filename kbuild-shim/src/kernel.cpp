@@ -1,5 +1,5 @@
+#include <srcver/base/error.hpp>
 #include <srcver/kbuild_shim/kernel.hpp>
-#include <srcver/sumversion/error.hpp>
 
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -57,7 +57,7 @@ std::string read_uts_release(const fs::path& build_dir) {
 
 } // namespace
 
-llvm::Expected<sumversion::KernelVersion> read_kernel_version(const std::string& build_dir) {
+llvm::Expected<KernelVersion> read_kernel_version(const std::string& build_dir) {
   std::map<std::string, std::string> vars;
   if (llvm::Error err = read_makefile_vars(fs::path(build_dir) / "Makefile", vars, 0)) return err;
   if (vars.size() != 3) {
@@ -66,7 +66,7 @@ llvm::Expected<sumversion::KernelVersion> read_kernel_version(const std::string&
                       "build directory, or a damaged one; reinstall the kernel's headers",
                       build_dir);
   }
-  return sumversion::parse_kernel_version(vars["VERSION"] + "." + vars["PATCHLEVEL"] + "." + vars["SUBLEVEL"]);
+  return parse_kernel_version(vars["VERSION"] + "." + vars["PATCHLEVEL"] + "." + vars["SUBLEVEL"]);
 }
 
 llvm::Expected<KernelBuild> resolve_kernel(const std::string& kernel) {

@@ -1,8 +1,8 @@
-#include <srcver/kbuild_shim/cache_file.hpp>
+#include <srcver/base/cache_file.hpp>
+#include <srcver/base/error.hpp>
+#include <srcver/base/process.hpp>
+#include <srcver/base/scratch.hpp>
 #include <srcver/kbuild_shim/kernel_profile.hpp>
-#include <srcver/kbuild_shim/process.hpp>
-#include <srcver/kbuild_shim/scratch.hpp>
-#include <srcver/sumversion/error.hpp>
 
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/JSON.h>
@@ -71,8 +71,8 @@ std::string cache_key(const KernelBuild& kernel, const std::vector<std::string>&
                 std::to_string(st.st_mtim.tv_nsec) + "\n";
   }
   for (const char* name : k_relevant_env)
-    identity += std::string(name) + "=" + env_value(caller_env, name) + "\n";
-  return sha256_hex(identity);
+    identity += std::string(name) + "=" + base::env_value(caller_env, name) + "\n";
+  return base::sha256_hex(identity);
 }
 
 llvm::json::Value to_json(const KernelProfile& p) {
@@ -122,7 +122,7 @@ std::optional<KernelProfile> from_json(const std::string& text, const KernelBuil
 std::vector<std::string> without_make_state(const std::vector<std::string>& env) {
   std::vector<std::string> out;
   for (const auto& e : env) {
-    if (!is_make_state(e)) out.push_back(e);
+    if (!base::is_make_state(e)) out.push_back(e);
   }
   return out;
 }
@@ -136,7 +136,7 @@ std::string slurp(const fs::path& p) {
 // Makefile.build pass, that sub-make's environment, argv and working directory.
 llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const ProfileOptions& options) {
   const std::vector<std::string>& caller_env = options.caller_env;
-  auto scratch = ScratchDir::create("probe");
+  auto scratch = base::ScratchDir::create("probe");
   if (!scratch) return scratch.takeError();
   const fs::path tmp = scratch->path();
   const fs::path probe = tmp / "srcversion-predict-probe-module";
@@ -153,11 +153,12 @@ llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const ProfileOp
               "obj-m := probe.o\n";
     std::ofstream(probe / "probe.c") << "int probe;\n";
   }
-  auto run = run_process({"make", "-n", "-s", "-C", kernel.build_dir, "M=" + probe.string(), "modules"},
-                         without_make_state(caller_env), tmp.string(), options.timeout);
+  auto run = base::run_process({"make", "-n", "-s", "-C", kernel.build_dir, "M=" + probe.string(), "modules"},
+                               without_make_state(caller_env), tmp.string(), options.timeout);
   if (!run) return run.takeError();
   if (run->timed_out) {
-    return timed_out_error("the kernel's top-level Makefile (on a probe module)", options.timeout, kernel.build_dir);
+    return base::timed_out_error("the kernel's top-level Makefile (on a probe module)", options.timeout,
+                                 kernel.build_dir);
   }
   // The dry run ends in the modpost stage (no modules.order exists under -n); what counts is that the
   // Makefile.build pass ran and recorded itself.
@@ -171,11 +172,11 @@ llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const ProfileOp
   p.kernel = kernel;
   const std::string probe_path = probe.string();
   // PWD and OLDPWD are the capturing caller's: a plan sets the real build's own.
-  for (auto& e : split_nul(slurp(out.string() + ".env"))) {
+  for (auto& e : base::split_nul(slurp(out.string() + ".env"))) {
     if (e.rfind("PWD=", 0) == 0 || e.rfind("OLDPWD=", 0) == 0) continue;
     p.env.push_back(replace_all(e, probe_path, k_module_dir_placeholder));
   }
-  for (auto& a : split_nul(slurp(out.string() + ".argv")))
+  for (auto& a : base::split_nul(slurp(out.string() + ".argv")))
     p.argv.push_back(replace_all(a, probe_path, k_module_dir_placeholder));
   std::string cwd = slurp(out.string() + ".cwd");
   while (!cwd.empty() && cwd.back() == '\n')
@@ -183,11 +184,11 @@ llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const ProfileOp
   p.cwd = replace_all(cwd, probe_path, k_module_dir_placeholder);
 
   // The compiler Kbuild probes must exist, or every cc-option in the profile would be silently false.
-  std::string cc = env_value(p.env, "CC");
+  std::string cc = base::env_value(p.env, "CC");
   cc = cc.substr(cc.find_first_not_of(' ') == std::string::npos ? 0 : cc.find_first_not_of(' '));
   cc = cc.substr(0, cc.find(' '));
   if (!cc.empty()) {
-    auto found = run_process({"sh", "-c", "command -v \"$0\" >/dev/null", cc}, p.env, "/");
+    auto found = base::run_process({"sh", "-c", "command -v \"$0\" >/dev/null", cc}, p.env, "/");
     if (!found || found->exit_status != 0) {
       if (!found) llvm::consumeError(found.takeError());
       return make_error(ErrorCategory::cannot_predict,
@@ -218,10 +219,10 @@ llvm::Expected<ProfileLoad> load_kernel_profile(const KernelBuild& kernel, const
   fs::path entry;
   if (!options.cache_dir.empty()) {
     entry = fs::path(options.cache_dir) / "kernels" / (cache_key(kernel, options.caller_env) + ".json");
-    const auto read = read_checked(entry);
-    if (read.state == CheckedRead::State::ok) {
+    const auto read = base::read_checked(entry);
+    if (read.state == base::CheckedRead::State::ok) {
       if (auto profile = from_json(read.content, kernel)) return ProfileLoad{*profile, true};
-      report_damaged(entry.string(), "not a kernel profile of this format");
+      base::report_damaged(entry.string(), "not a kernel profile of this format");
     }
     // Missing, damaged or from another format: captured again below, and replaced.
   }
@@ -232,7 +233,7 @@ llvm::Expected<ProfileLoad> load_kernel_profile(const KernelBuild& kernel, const
     llvm::raw_string_ostream os(text);
     os << to_json(*profile);
     os.flush();
-    write_checked(entry, text);
+    base::write_checked(entry, text);
   }
   return ProfileLoad{*profile, false};
 }

@@ -1,9 +1,9 @@
+#include <srcver/base/error.hpp>
+#include <srcver/base/process.hpp>
+#include <srcver/base/scratch.hpp>
+#include <srcver/base/shell_words.hpp>
 #include <srcver/kbuild_shim/list_commands.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
-#include <srcver/kbuild_shim/process.hpp>
-#include <srcver/kbuild_shim/scratch.hpp>
-#include <srcver/kbuild_shim/shell_words.hpp>
-#include <srcver/sumversion/error.hpp>
 
 #include <llvm/ADT/StringRef.h>
 
@@ -97,10 +97,10 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
   }
 
   // make runs on a copy (Kbuild's .mod and modules.order writers run there), unless the directory is already one.
-  std::optional<ScratchDir> scratch;
+  std::optional<base::ScratchDir> scratch;
   fs::path work = module_dir;
   if (!options.already_a_copy) {
-    auto made = ScratchDir::create("plan");
+    auto made = base::ScratchDir::create("plan");
     if (!made) return made.takeError();
     scratch.emplace(std::move(*made));
     work = scratch->path() / module_dir.filename();
@@ -123,10 +123,10 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
   argv.insert(argv.end(), {"-n", "-B", k_compile_hook, k_savecmd_hook});
   argv.insert(argv.end(), options.make_args.begin(), options.make_args.end());
 
-  auto run = run_process(argv, env, make_dir.string(), options.timeout);
+  auto run = base::run_process(argv, env, make_dir.string(), options.timeout);
   if (!run) return run.takeError();
   if (run->timed_out)
-    return timed_out_error("Kbuild (make on the module's makefiles)", options.timeout, module_dir.string());
+    return base::timed_out_error("Kbuild (make on the module's makefiles)", options.timeout, module_dir.string());
   if (run->exit_status != 0) {
     return make_error(ErrorCategory::cannot_predict,
                       "Kbuild cannot evaluate this module (make exit " + std::to_string(run->exit_status) +
@@ -141,11 +141,11 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
   llvm::StringRef(run->out).split(lines, '\n', -1, false);
   for (llvm::StringRef line : lines) {
     if (line.starts_with(": SRCVER-O ")) {
-      auto words = shell_split(line.drop_front(11).str());
+      auto words = base::shell_split(line.drop_front(11).str());
       if (words.size() != 3) continue;
       compiles[absolute_in(make_dir, words[0]).string()] = Record{words[0], words[1], words[2]};
     } else if (line.starts_with(": SRCVER-S ")) {
-      auto words = shell_split(line.drop_front(11).str());
+      auto words = base::shell_split(line.drop_front(11).str());
       if (words.size() == 2) saved.push_back(Record{words[0], {}, words[1]});
     }
   }
@@ -187,10 +187,10 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
     std::string script = "set -e\n";
     for (const Record* r : writers)
       script += r->command + "\n";
-    auto ran = run_process({"sh", "-c", script}, env, make_dir.string(), options.timeout);
+    auto ran = base::run_process({"sh", "-c", script}, env, make_dir.string(), options.timeout);
     if (!ran) return ran.takeError();
     if (ran->timed_out)
-      return timed_out_error("Kbuild's .mod/modules.order commands", options.timeout, module_dir.string());
+      return base::timed_out_error("Kbuild's .mod/modules.order commands", options.timeout, module_dir.string());
     if (ran->exit_status != 0) {
       return make_error(ErrorCategory::cannot_predict,
                         "Kbuild's .mod/modules.order commands failed: " +
@@ -228,7 +228,7 @@ llvm::Expected<Plan> plan_module_dir(const std::string& module_dir_arg, const Ke
       PlannedObject object;
       object.object = back(line);
       object.source = back(it->second.source);
-      for (const std::string& word : shell_split(it->second.command, /*stop_at_separator=*/true)) {
+      for (const std::string& word : base::shell_split(it->second.command, /*stop_at_separator=*/true)) {
         object.command.push_back(back(word));
       }
       module.objects.push_back(std::move(object));

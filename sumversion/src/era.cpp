@@ -1,5 +1,5 @@
+#include <srcver/base/error.hpp>
 #include <srcver/sumversion/era.hpp>
-#include <srcver/sumversion/error.hpp>
 
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/ADT/StringRef.h>
@@ -44,22 +44,6 @@ EraRules rules_for(EraSetting setting, std::optional<KernelVersion> version) {
     rules.crc_cmd_from_stem = era == Era::e7;
   }
   return rules;
-}
-
-llvm::Expected<KernelVersion> parse_kernel_version(std::string_view text) {
-  llvm::SmallVector<llvm::StringRef, 4> parts;
-  llvm::StringRef(text.data(), text.size()).split(parts, '.');
-  KernelVersion v;
-  unsigned* fields[] = {&v.major, &v.minor, &v.patch};
-  if (parts.size() < 2 || parts.size() > 3) {
-    return make_error(ErrorCategory::usage, "kernel version '" + std::string(text) + "' is not X.Y or X.Y.Z");
-  }
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (parts[i].empty() || parts[i].getAsInteger(10, *fields[i])) {
-      return make_error(ErrorCategory::usage, "kernel version '" + std::string(text) + "' is not X.Y or X.Y.Z");
-    }
-  }
-  return v;
 }
 
 llvm::Expected<EraSetting> era_for_version(KernelVersion v) {

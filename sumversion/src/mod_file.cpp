@@ -1,4 +1,4 @@
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/error.hpp>
 #include <srcver/sumversion/mod_file.hpp>
 
 namespace srcver::sumversion {

@@ -8,7 +8,7 @@
 
 #include "fuzz_support.hpp"
 
-#include <srcver/kbuild_shim/cache_file.hpp>
+#include <srcver/base/cache_file.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -19,15 +19,15 @@ using namespace srcver;
 // NOLINTNEXTLINE(readability-identifier-naming): the entry point libFuzzer names
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string bytes(fuzz::as_view(data, size));
-  if (auto content = kbuild_shim::verify_checksum(bytes)) {
-    fuzz::check(kbuild_shim::with_checksum(*content) == bytes, "an accepted entry is exactly its content's entry");
+  if (auto content = base::verify_checksum(bytes)) {
+    fuzz::check(base::with_checksum(*content) == bytes, "an accepted entry is exactly its content's entry");
   }
-  const std::string entry = kbuild_shim::with_checksum(bytes);
-  const auto back = kbuild_shim::verify_checksum(entry);
+  const std::string entry = base::with_checksum(bytes);
+  const auto back = base::verify_checksum(entry);
   fuzz::check(back.has_value() && *back == bytes, "an entry gives back its content");
-  fuzz::check(!kbuild_shim::verify_checksum(entry.substr(0, entry.size() - 1)), "a cut entry is refused");
+  fuzz::check(!base::verify_checksum(entry.substr(0, entry.size() - 1)), "a cut entry is refused");
   std::string changed = entry;
   changed.back() = 'x';
-  fuzz::check(!kbuild_shim::verify_checksum(changed), "a changed entry is refused");
+  fuzz::check(!base::verify_checksum(changed), "a changed entry is refused");
   return 0;
 }

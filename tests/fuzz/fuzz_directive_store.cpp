@@ -75,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       llvm::SmallVector<dds::Token, 64> tokens;
       llvm::SmallVector<dds::Directive, 16> directives;
       if (clang::scanSourceForDependencyDirectives(headers[i], tokens, directives)) return 0; // not scannable
-      kbuild_shim::FileStamp stamp;
+      base::FileStamp stamp;
       stamp.size = headers[i].size();
       if (!store.add(keys[i], stamp, headers[i], directives, false)) return 0; // not storable (overlapping lines)
     }

@@ -14,7 +14,7 @@
 
 #include "fuzz_support.hpp"
 
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/error.hpp>
 #include <srcver/sumversion/md4.hpp>
 #include <srcver/sumversion/srcversion.hpp>
 
@@ -83,12 +83,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   sumversion::SrcversionRequest request;
   request.module_name = std::string(next_word(settings));
   request.keep_hash_input = true;
-  std::optional<sumversion::KernelVersion> version;
+  std::optional<KernelVersion> version;
   while (!settings.empty()) {
     const std::string_view word = next_word(settings);
     if (word == "-m") {
       request.modversions = true;
-    } else if (auto parsed = sumversion::parse_kernel_version(word)) {
+    } else if (auto parsed = parse_kernel_version(word)) {
       version = *parsed;
     } else {
       llvm::consumeError(parsed.takeError());

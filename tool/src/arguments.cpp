@@ -1,5 +1,5 @@
+#include <srcver/base/error.hpp>
 #include <srcver/kbuild_shim/dkms.hpp>
-#include <srcver/sumversion/error.hpp>
 #include <srcver/tool/arguments.hpp>
 
 #include <filesystem>

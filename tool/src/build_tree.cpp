@@ -1,6 +1,6 @@
+#include <srcver/base/error.hpp>
 #include <srcver/kbuild_shim/kernel.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
-#include <srcver/sumversion/error.hpp>
 #include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/modinfo.hpp>
 #include <srcver/tool/module_file.hpp>
@@ -33,7 +33,7 @@ struct EraChoice {
   sumversion::EraSetting setting;
   std::string source;
   std::optional<KernelBuild> kernel;
-  std::optional<sumversion::KernelVersion> version;
+  std::optional<KernelVersion> version;
 };
 
 llvm::Expected<EraChoice> choose_era(const FromBuildOptions& options, const fs::path& modpost_dir,

@@ -1,6 +1,6 @@
 // `srcversion-predict check <module-dir> <kernel> <ko-or-dir>...`: the prediction against built or installed modules,
 // read from their .modinfo (plain or compressed files; a directory is searched for each module's file).
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/error.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/modinfo.hpp>

@@ -1,8 +1,8 @@
+#include <srcver/base/error.hpp>
+#include <srcver/base/process.hpp>
+#include <srcver/base/shell_words.hpp>
 #include <srcver/frontend/plan_deps.hpp>
 #include <srcver/kbuild_shim/kernel.hpp>
-#include <srcver/kbuild_shim/process.hpp>
-#include <srcver/kbuild_shim/shell_words.hpp>
-#include <srcver/sumversion/error.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>
@@ -37,7 +37,7 @@ llvm::Expected<std::vector<frontend::CompileEntry>> read_compilation_database(co
         if (auto s = a.getAsString()) entry.command.push_back(s->str());
       }
     } else if (auto command = o->getString("command")) {
-      entry.command = kbuild_shim::shell_split(command->str());
+      entry.command = base::shell_split(command->str());
     } else {
       return make_error(ErrorCategory::input, "an entry without \"arguments\" or \"command\"", path);
     }
@@ -63,7 +63,7 @@ int run_deps(const DepsCommand& command) {
 
   frontend::DepsOptions options;
   options.cache_dir = command.cache_dir;
-  options.env = kbuild_shim::current_environment();
+  options.env = base::current_environment();
   options.threads = command.jobs;
   options.filter_defines = command.filter_defines;
   // Not destroyed: the process ends after printing, and freeing the scanner's cache of every header read takes

@@ -1,4 +1,4 @@
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/error.hpp>
 #include <srcver/tool/diagnostic.hpp>
 
 #include <fmt/core.h>

@@ -1,4 +1,4 @@
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/error.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>

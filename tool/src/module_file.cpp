@@ -1,4 +1,4 @@
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/error.hpp>
 #include <srcver/tool/module_file.hpp>
 
 #include <llvm/ADT/StringRef.h>

@@ -1,10 +1,10 @@
+#include <srcver/base/error.hpp>
+#include <srcver/base/process.hpp>
+#include <srcver/base/shell_words.hpp>
 #include <srcver/frontend/plan_deps.hpp>
 #include <srcver/kbuild_shim/dkms.hpp>
 #include <srcver/kbuild_shim/kernel_profile.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
-#include <srcver/kbuild_shim/process.hpp>
-#include <srcver/kbuild_shim/shell_words.hpp>
-#include <srcver/sumversion/error.hpp>
 #include <srcver/tool/arguments.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
@@ -59,7 +59,7 @@ llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, c
   if (auto err = check_make_path(module_dir)) return err;
   kbuild_shim::ProfileOptions profile_options;
   profile_options.cache_dir = cache_dir;
-  profile_options.caller_env = kbuild_shim::current_environment();
+  profile_options.caller_env = base::current_environment();
   profile_options.timeout = timeout;
   auto profile = kbuild_shim::load_kernel_profile(*kernel, profile_options);
   if (!profile) return profile.takeError();

@@ -1,11 +1,11 @@
 // The prediction: the plan (kbuild-shim) says which modules and objects, the front end each object's deps_ list; from
 // them the files modpost would read are written in memory (the .mod file and each object's .cmd file, as Kbuild and
 // fixdep write them), and the port of modpost's sumversion reads those and the sources on disk.
+#include <srcver/base/error.hpp>
+#include <srcver/base/process.hpp>
 #include <srcver/frontend/plan_deps.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
-#include <srcver/kbuild_shim/process.hpp>
 #include <srcver/sumversion/cmd_file.hpp>
-#include <srcver/sumversion/error.hpp>
 #include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/log.hpp>
@@ -14,7 +14,6 @@
 
 #include <llvm/Support/BuryPointer.h>
 #include <llvm/Support/MemoryBuffer.h>
-#include <llvm/Support/Program.h>
 
 #include <algorithm>
 #include <chrono>
@@ -44,10 +43,10 @@ private:
 // An object's .cmd file as Kbuild writes it: the command line (cmd_ up to 6.2, savedcmd_ from 6.3), then what fixdep
 // writes: source_, a blank line, deps_ with one two-space-indented entry per line. (fixdep's `$(wildcard ...)` lines
 // are left out: they hold no '/' before their first space and never pass modpost's directory test.)
-std::string cmd_file_text(const sumversion::KernelVersion& version, const std::string& target,
+std::string cmd_file_text(const KernelVersion& version, const std::string& target,
                           const std::vector<std::string>& command, const std::string& source,
                           const std::vector<std::string>* deps) {
-  const bool saved = !(version < sumversion::KernelVersion{6, 3, 0});
+  const bool saved = !(version < KernelVersion{6, 3, 0});
   std::string text = std::string(saved ? "savedcmd_" : "cmd_") + target + " :=";
   for (const auto& word : command)
     text += " " + word;
@@ -110,7 +109,7 @@ private:
 } // namespace
 
 std::vector<std::string> installed_kernels() {
-  std::vector<std::pair<sumversion::KernelVersion, std::string>> found;
+  std::vector<std::pair<KernelVersion, std::string>> found;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/lib/modules", ec)) {
     if (!std::filesystem::is_directory(entry.path() / "build", ec)) continue;
@@ -143,9 +142,7 @@ std::vector<std::string> prediction_inputs(const kbuild_shim::Plan& plan, const 
   auto add = [&](const std::string& path) {
     if (!path.empty()) inputs.push_back(path[0] == '/' ? path : plan.make_dir + "/" + path);
   };
-  const std::string path_var = kbuild_shim::env_value(env, "PATH");
-  llvm::SmallVector<llvm::StringRef> path_dirs;
-  llvm::StringRef(path_var).split(path_dirs, ':');
+  const std::string path_var = base::env_value(env, "PATH");
   std::set<std::string> compilers; // looked up once each
   for (std::size_t mi = 0; mi < plan.modules.size(); ++mi) {
     const auto& m = plan.modules[mi];
@@ -156,7 +153,7 @@ std::vector<std::string> prediction_inputs(const kbuild_shim::Plan& plan, const 
         add(d);
       const auto& words = o.command;
       if (!words.empty() && compilers.insert(words[0]).second) {
-        if (auto cc = llvm::sys::findProgramByName(words[0], path_dirs)) inputs.push_back(*cc);
+        if (auto cc = base::find_program(words[0], path_var); !cc.empty()) inputs.push_back(cc);
       }
       for (std::size_t i = 1; i < words.size(); ++i) {
         for (const char* flag : {"-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros"}) {

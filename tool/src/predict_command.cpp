@@ -1,6 +1,6 @@
 // `srcversion-predict <module-dir> <kernel>...`: each module's srcversion as a real build would give it, without
 // building; one kernel or several (--all-kernels), as lines, --explain blocks or JSON.
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/error.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/predict.hpp>

@@ -1,6 +1,6 @@
-#include <srcver/kbuild_shim/cache_file.hpp>
+#include <srcver/base/cache_file.hpp>
+#include <srcver/base/process.hpp>
 #include <srcver/kbuild_shim/kernel_profile.hpp>
-#include <srcver/kbuild_shim/process.hpp>
 #include <srcver/tool/log.hpp>
 #include <srcver/tool/prediction_cache.hpp>
 
@@ -32,7 +32,7 @@ bool volatile_env(llvm::StringRef entry) {
 std::string identity(const std::string& path, std::int64_t now_ns = 0, bool* young = nullptr) {
   struct stat st {};
   if (lstat(path.c_str(), &st) != 0) return "-";
-  const auto stamp = kbuild_shim::FileStamp::of(st);
+  const auto stamp = base::FileStamp::of(st);
   if (young && stamp.young(now_ns)) *young = true;
   return stamp.text();
 }
@@ -97,7 +97,7 @@ PredictionCache::PredictionCache(const std::string& cache_dir, const std::string
                                  const kbuild_shim::KernelBuild& kernel, const PredictOptions& options)
     : m_module_dir(module_dir) {
   if (cache_dir.empty()) return;
-  const auto env = kbuild_shim::current_environment();
+  const auto env = base::current_environment();
   std::string key = "srcversion-predict prediction " + std::to_string(k_format) + " " SRCVER_VERSION "\n";
   std::error_code exe_error;
   key += "binary " + identity(fs::read_symlink("/proc/self/exe", exe_error).string()) + "\n";
@@ -112,13 +112,13 @@ PredictionCache::PredictionCache(const std::string& cache_dir, const std::string
   std::sort(sorted_env.begin(), sorted_env.end());
   for (const auto& e : sorted_env)
     key += "env " + e + "\n";
-  m_entry = (fs::path(cache_dir) / "predictions" / (kbuild_shim::sha256_hex(key) + ".txt")).string();
+  m_entry = (fs::path(cache_dir) / "predictions" / (base::sha256_hex(key) + ".txt")).string();
 }
 
 std::optional<Prediction> PredictionCache::load() const {
   if (m_entry.empty()) return std::nullopt;
-  const auto entry = kbuild_shim::read_checked(m_entry);
-  if (entry.state != kbuild_shim::CheckedRead::State::ok) return std::nullopt; // missing, or damaged (reported)
+  const auto entry = base::read_checked(m_entry);
+  if (entry.state != base::CheckedRead::State::ok) return std::nullopt; // missing, or damaged (reported)
   llvm::StringRef text = entry.content;
   if (!text.consume_front("srcversion-predict prediction " + std::to_string(k_format) + "\n")) return std::nullopt;
   Prediction prediction;
@@ -178,7 +178,7 @@ std::optional<Prediction> PredictionCache::load() const {
 
 void PredictionCache::store(const Prediction& prediction, std::vector<std::string> inputs) const {
   if (m_entry.empty()) return;
-  const std::int64_t now = kbuild_shim::now_ns();
+  const std::int64_t now = base::now_ns();
   const std::size_t n = inputs.size();
   for (std::size_t i = 0; i < n; ++i)
     inputs.push_back(fs::path(inputs[i]).parent_path().string());
@@ -211,7 +211,7 @@ void PredictionCache::store(const Prediction& prediction, std::vector<std::strin
     SRCVER_LOG("prediction not cached: an input changed less than 2 s ago");
     return;
   }
-  kbuild_shim::write_checked(m_entry, text);
+  base::write_checked(m_entry, text);
 }
 
 } // namespace srcver::tool

@@ -3,11 +3,11 @@
 // a real build: make M=, or Debian's real `dkms build` for a DKMS source, with CONFIG_MODULE_SRCVERSION_ALL=y), then
 // each module's srcversion is compared with the built module's. On a difference the build is kept and both sides are
 // shown in the --explain view: the prediction's and the one modpost's own inputs in the build give (from-build).
+#include <srcver/base/error.hpp>
+#include <srcver/base/process.hpp>
+#include <srcver/base/scratch.hpp>
 #include <srcver/kbuild_shim/dkms.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
-#include <srcver/kbuild_shim/process.hpp>
-#include <srcver/kbuild_shim/scratch.hpp>
-#include <srcver/sumversion/error.hpp>
 #include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
@@ -69,12 +69,12 @@ int run_verify(const VerifyCommand& command) {
     }
     parent = fs::canonical(command.work_dir, ec).string();
   }
-  auto scratch = kbuild_shim::ScratchDir::create("verify", parent);
+  auto scratch = base::ScratchDir::create("verify", parent);
   if (!scratch) return report_error(scratch.takeError());
   const std::string work = scratch->path().string();
   const std::string out = work + "/build";
   const bool dkms = kbuild_shim::is_dkms_source(source);
-  const auto env = kbuild_shim::current_environment();
+  const auto env = base::current_environment();
   std::vector<std::string> args{script};
   if (dkms) args.push_back("--dkms");
   args.insert(args.end(), {kernel->release, source, out});
@@ -82,7 +82,7 @@ int run_verify(const VerifyCommand& command) {
   // Where the real build will run: predicted there, before anything is built.
   std::vector<std::string> where = args;
   where.insert(where.begin() + 1, "--print-build-dir");
-  auto located = kbuild_shim::run_process(where, env, work);
+  auto located = base::run_process(where, env, work);
   if (!located) return report_error(located.takeError());
   if (located->exit_status != 0) return fail(ErrorCategory::input, "kbuild-build.sh: " + located->err);
   std::string build_dir = located->out;
@@ -111,7 +111,7 @@ int run_verify(const VerifyCommand& command) {
   if (!prediction) return report_prediction_error(prediction.takeError());
 
   progress("building with real Kbuild (" + std::string(dkms ? "dkms build" : "make M=") + ") in " + out);
-  auto built = kbuild_shim::run_process(args, env, work);
+  auto built = base::run_process(args, env, work);
   if (!built) return report_error(built.takeError());
   if (built->exit_status != 0) {
     fmt::print(stderr, "{}", built->err);

@@ -1,8 +1,8 @@
 // The direct evaluation of Kbuild's .mod and modules.order pipelines must write exactly what /bin/sh writes, and
 // must decline every other text. Each case runs the real shell (and awk) on the same command and compares.
 
+#include <srcver/base/process.hpp>
 #include <srcver/kbuild_shim/list_commands.hpp>
-#include <srcver/kbuild_shim/process.hpp>
 
 #include <gtest/gtest.h>
 
@@ -12,6 +12,8 @@
 
 namespace fs = std::filesystem;
 using namespace srcver::kbuild_shim;
+using srcver::base::current_environment;
+using srcver::base::run_process;
 
 namespace {
 

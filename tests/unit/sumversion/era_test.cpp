@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 using namespace srcver::sumversion;
+using srcver::parse_kernel_version;
 
 namespace {
 

@@ -15,6 +15,7 @@
 
 namespace fs = std::filesystem;
 using namespace srcver::sumversion;
+using srcver::parse_kernel_version;
 
 namespace {
 

@@ -3,7 +3,7 @@
 // says is hashed, or with another era's result on an equivalent tree. Real-modpost goldens for
 // the same behaviours (e6/e7) are in modpost_fixtures_test.cpp.
 
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/error.hpp>
 #include <srcver/sumversion/filter.hpp>
 #include <srcver/sumversion/md4.hpp>
 #include <srcver/sumversion/srcversion.hpp>

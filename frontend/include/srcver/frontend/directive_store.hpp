@@ -8,9 +8,9 @@
 // served (they may be lexed in full). A speed matter only: a store that is missing, damaged or of another format is
 // empty, and one that cannot be written is not written. Integrity: the index carries a checksum (xxh3-64) of itself
 // and each entry one of its data; a damaged index makes the store empty, a damaged entry is never served (its file is
-// read from disk and stored again), and either is reported (kbuild_shim::report_damaged).
+// read from disk and stored again), and either is reported (base::report_damaged).
 
-#include <srcver/kbuild_shim/cache_file.hpp>
+#include <srcver/base/cache_file.hpp>
 
 #include <clang/Lex/DependencyDirectivesScanner.h>
 #include <llvm/ADT/ArrayRef.h>
@@ -32,7 +32,7 @@
 
 namespace srcver::frontend {
 
-using kbuild_shim::FileStamp;
+using base::FileStamp;
 
 // The name a file is stored under: absolute (from `cwd` when relative), without "." components ("..", which a
 // symbolic link may change the meaning of, is kept).

@@ -3,8 +3,8 @@
 // module: the sub-make's exact environment, command line and working directory. Learnt once per kernel by running
 // the real top-level make (dry run) on a probe module, and cached on disk; a plan then runs only Makefile.build.
 
+#include <srcver/base/process.hpp>
 #include <srcver/kbuild_shim/kernel.hpp>
-#include <srcver/kbuild_shim/process.hpp>
 
 #include <llvm/Support/Error.h>
 
@@ -26,7 +26,7 @@ struct KernelProfile {
 struct ProfileOptions {
   std::string cache_dir;               // "" = no disk cache
   std::vector<std::string> caller_env; // the environment the real build would start from (PATH finds the compiler)
-  std::chrono::milliseconds timeout = k_default_make_timeout; // for the top-level make on the probe module
+  std::chrono::milliseconds timeout = base::k_default_make_timeout; // for the top-level make on the probe module
 };
 
 struct ProfileLoad {

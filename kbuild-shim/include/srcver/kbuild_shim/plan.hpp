@@ -7,8 +7,8 @@
 // Only the .mod and modules.order pipelines, which are Kbuild's own printf/awk/echo lines, are then executed, in
 // the scratch copy.
 
+#include <srcver/base/process.hpp>
 #include <srcver/kbuild_shim/kernel_profile.hpp>
-#include <srcver/kbuild_shim/process.hpp>
 
 #include <llvm/Support/Error.h>
 
@@ -46,7 +46,7 @@ struct PlanOptions {
   // its makefiles see the package's other directories as the real build does ($(src)/../x).
   bool already_a_copy = false;
   // How long each make (and Kbuild's .mod writers) may run before the plan gives up (cannot_predict).
-  std::chrono::milliseconds timeout = k_default_make_timeout;
+  std::chrono::milliseconds timeout = base::k_default_make_timeout;
 };
 
 // A modules.order entry without its suffix: ".ko" (up to 6.2) or ".o" (from 6.3), as modpost names the module.

@@ -6,6 +6,8 @@
 // are read (mmap with NUL bytes hashed, or read and cut at the first NUL), and whether a missing file kills only the
 // srcversion or the whole modpost run.
 
+#include <srcver/base/kernel_version.hpp>
+
 #include <llvm/Support/Error.h>
 
 #include <optional>
@@ -43,23 +45,6 @@ struct EraSetting {
   }
 };
 
-// A kernel's VERSION.PATCHLEVEL.SUBLEVEL (from its Makefile; a distribution's release string is not enough:
-// Debian's "6.1.0-56-amd64" is 6.1.192).
-struct KernelVersion {
-  unsigned major = 0;
-  unsigned minor = 0;
-  unsigned patch = 0;
-
-  friend bool operator<(const KernelVersion& a, const KernelVersion& b) {
-    if (a.major != b.major) return a.major < b.major;
-    if (a.minor != b.minor) return a.minor < b.minor;
-    return a.patch < b.patch;
-  }
-  friend bool operator==(const KernelVersion& a, const KernelVersion& b) {
-    return a.major == b.major && a.minor == b.minor && a.patch == b.patch;
-  }
-};
-
 // The concrete rules of one era. Derived from Era by rules_for(); kept as data so tests can state them.
 struct EraRules {
   EraSetting setting;
@@ -83,9 +68,6 @@ struct EraRules {
 
 // The rules of an era; `version`, when known, refines the per-release rules above.
 EraRules rules_for(EraSetting setting, std::optional<KernelVersion> version = std::nullopt);
-
-// "6.1.192" or "6.1" (patch 0). Anything else is a usage error.
-llvm::Expected<KernelVersion> parse_kernel_version(std::string_view text);
 
 // The era of a kernel version, with the stable-branch fix points of the 5.8 trim regression. Distribution kernels
 // that carry backports against their version (RHEL 9's 5.14) need --era.

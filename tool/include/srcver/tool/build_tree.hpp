@@ -14,10 +14,10 @@
 namespace srcver::tool {
 
 struct FromBuildOptions {
-  std::optional<sumversion::EraSetting> era;               // --era: wins over everything else
-  std::optional<sumversion::KernelVersion> kernel_version; // --kernel-version
-  std::optional<std::string> kernel;                       // --kernel: release or build directory
-  std::optional<bool> all_versions; // whether modpost ran with -a; default: from its recorded command line
+  std::optional<sumversion::EraSetting> era;   // --era: wins over everything else
+  std::optional<KernelVersion> kernel_version; // --kernel-version
+  std::optional<std::string> kernel;           // --kernel: release or build directory
+  std::optional<bool> all_versions;            // whether modpost ran with -a; default: from its recorded command line
   bool keep_hash_input = false;
 };
 

@@ -2,8 +2,8 @@
 // The CLI's commands, called by main.cpp once options are parsed. Each prints results on stdout, diagnostics on
 // stderr, and returns the process exit status.
 
+#include <srcver/base/error.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
-#include <srcver/sumversion/error.hpp>
 #include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/predict.hpp>
 
@@ -52,7 +52,7 @@ struct PlanCommand {
   bool deps = false;           // add each object's deps_ list (the front end)
   unsigned jobs = 0;           // scanning threads, 0 = the number of cores
   bool filter_defines = false; // the front end's define filter (DepScanner::set_define_filter)
-  std::chrono::milliseconds make_timeout = kbuild_shim::k_default_make_timeout;
+  std::chrono::milliseconds make_timeout = base::k_default_make_timeout;
 };
 
 int run_plan(const PlanCommand& command);

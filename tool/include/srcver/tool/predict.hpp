@@ -2,7 +2,7 @@
 // The prediction itself, shared by `predict`, `check` and `verify`: plan (kbuild-shim) -> each object's deps_ list
 // (the front end) -> the files modpost reads, written in memory -> the sumversion port.
 
-#include <srcver/kbuild_shim/process.hpp>
+#include <srcver/base/process.hpp>
 #include <srcver/sumversion/srcversion.hpp>
 
 #include <llvm/Support/Error.h>
@@ -29,7 +29,7 @@ struct PredictOptions {
   bool filter_defines = false; // the front end's define filter (DepScanner::set_define_filter); same answers
   // How long each make may run (kernel profile, the module's makefiles, a DKMS MAKE line) before the directory is
   // "cannot predict" (--make-timeout).
-  std::chrono::milliseconds make_timeout = kbuild_shim::k_default_make_timeout;
+  std::chrono::milliseconds make_timeout = base::k_default_make_timeout;
 };
 
 struct PredictedModule {

@@ -1,5 +1,5 @@
-#include <srcver/kbuild_shim/scratch.hpp>
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/error.hpp>
+#include <srcver/base/scratch.hpp>
 
 #include <atomic>
 #include <cerrno>
@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-namespace srcver::kbuild_shim {
+namespace srcver::base {
 
 namespace fs = std::filesystem;
 
@@ -200,4 +200,4 @@ void unregister_child(int slot) {
   if (slot >= 0) g_children[slot].store(0);
 }
 
-} // namespace srcver::kbuild_shim
+} // namespace srcver::base

@@ -1,6 +1,6 @@
 // The checked cache entry (kbuild-shim/cache_file.hpp): what write_checked writes, read_checked gives back; any
 // damage (every single flipped bit, every cut, bytes appended) is `damaged`, never content.
-#include <srcver/kbuild_shim/cache_file.hpp>
+#include <srcver/base/cache_file.hpp>
 
 #include <gtest/gtest.h>
 
@@ -12,9 +12,9 @@
 
 namespace {
 
-using srcver::kbuild_shim::CheckedRead;
-using srcver::kbuild_shim::verify_checksum;
-using srcver::kbuild_shim::with_checksum;
+using srcver::base::CheckedRead;
+using srcver::base::verify_checksum;
+using srcver::base::with_checksum;
 
 TEST(CheckedEntry, GivesBackWhatWasWritten) {
   for (const std::string& content :
@@ -49,13 +49,13 @@ TEST(CheckedEntry, FilesMissingDamagedAndWhole) {
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const std::filesystem::path dir(tmpl);
   const auto path = dir / "sub" / "entry.txt";
-  EXPECT_EQ(srcver::kbuild_shim::read_checked(path).state, CheckedRead::State::missing);
-  srcver::kbuild_shim::write_checked(path, "content\n");
-  auto read = srcver::kbuild_shim::read_checked(path);
+  EXPECT_EQ(srcver::base::read_checked(path).state, CheckedRead::State::missing);
+  srcver::base::write_checked(path, "content\n");
+  auto read = srcver::base::read_checked(path);
   EXPECT_EQ(read.state, CheckedRead::State::ok);
   EXPECT_EQ(read.content, "content\n");
   std::ofstream(path, std::ios::app) << " ";
-  read = srcver::kbuild_shim::read_checked(path);
+  read = srcver::base::read_checked(path);
   EXPECT_EQ(read.state, CheckedRead::State::damaged);
   EXPECT_EQ(read.content, "");
   std::filesystem::remove_all(dir);

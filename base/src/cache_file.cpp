@@ -1,4 +1,4 @@
-#include <srcver/kbuild_shim/cache_file.hpp>
+#include <srcver/base/cache_file.hpp>
 
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/SHA256.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace srcver::kbuild_shim {
+namespace srcver::base {
 
 namespace fs = std::filesystem;
 
@@ -109,4 +109,4 @@ void report_damaged(const std::string& path, const std::string& what) {
   if (g_damage_observer != nullptr) g_damage_observer(path, what);
 }
 
-} // namespace srcver::kbuild_shim
+} // namespace srcver::base

@@ -12,7 +12,7 @@
 
 struct stat;
 
-namespace srcver::kbuild_shim {
+namespace srcver::base {
 
 // Which version of a file is on disk: device, inode, size, modification and change times (nanoseconds).
 struct FileStamp {
@@ -69,4 +69,4 @@ using DamageObserver = void (*)(const std::string& path, const std::string& what
 void set_damage_observer(DamageObserver observer);
 void report_damaged(const std::string& path, const std::string& what);
 
-} // namespace srcver::kbuild_shim
+} // namespace srcver::base

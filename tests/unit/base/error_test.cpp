@@ -1,7 +1,7 @@
 // printable(): what the CLI prints of a path or of file content is never raw binary (issue 13: from-build on a
 // garbage .mod printed its bytes to the terminal).
 
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/error.hpp>
 
 #include <gtest/gtest.h>
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <sys/types.h>
 
-namespace srcver::kbuild_shim {
+namespace srcver::base {
 
 // Where temporary directories go: $TMPDIR when it is set and not empty, else /tmp.
 std::string temp_root();
@@ -54,4 +54,4 @@ void install_signal_cleanup();
 int register_child(pid_t pgid);
 void unregister_child(int slot);
 
-} // namespace srcver::kbuild_shim
+} // namespace srcver::base

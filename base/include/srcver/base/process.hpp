@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace srcver::kbuild_shim {
+namespace srcver::base {
 
 struct ProcessResult {
   int exit_status = -1; // the program's exit status, or 128 + signal
@@ -33,6 +33,10 @@ inline constexpr std::chrono::seconds k_default_make_timeout{60};
 // The error for a program that did not finish in time: "<what> did not finish within N s", cannot_predict.
 llvm::Error timed_out_error(const std::string& what, std::chrono::milliseconds timeout, const std::string& path = {});
 
+// The program `name` as the shell finds it in `path` (a PATH value): a name with a '/' is taken as it is; an empty
+// PATH entry is the current directory. "" when no executable file is found.
+std::string find_program(const std::string& name, const std::string& path);
+
 // This process's own environment, as "NAME=value" strings.
 std::vector<std::string> current_environment();
 
@@ -46,4 +50,4 @@ bool is_make_state(const std::string& entry);
 // The NUL-separated fields of `data` (as /proc/<pid>/environ, env -0 and dkms-conf.sh write them).
 std::vector<std::string> split_nul(const std::string& data);
 
-} // namespace srcver::kbuild_shim
+} // namespace srcver::base

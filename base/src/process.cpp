@@ -1,6 +1,6 @@
-#include <srcver/kbuild_shim/process.hpp>
-#include <srcver/kbuild_shim/scratch.hpp>
-#include <srcver/sumversion/error.hpp>
+#include <srcver/base/error.hpp>
+#include <srcver/base/process.hpp>
+#include <srcver/base/scratch.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,8 +14,7 @@
 
 extern char** environ;
 
-namespace srcver::kbuild_shim {
-namespace {
+namespace srcver::base {
 
 std::string find_program(const std::string& name, const std::string& path) {
   if (name.find('/') != std::string::npos) return name;
@@ -29,8 +28,6 @@ std::string find_program(const std::string& name, const std::string& path) {
   }
   return {};
 }
-
-} // namespace
 
 std::vector<std::string> current_environment() {
   std::vector<std::string> env;
@@ -175,4 +172,4 @@ llvm::Expected<ProcessResult> run_process(const std::vector<std::string>& argv, 
   return result;
 }
 
-} // namespace srcver::kbuild_shim
+} // namespace srcver::base

@@ -1,6 +1,6 @@
-#include <srcver/kbuild_shim/shell_words.hpp>
+#include <srcver/base/shell_words.hpp>
 
-namespace srcver::kbuild_shim {
+namespace srcver::base {
 
 std::vector<std::string> shell_split(std::string_view text, bool stop_at_separator) {
   std::vector<std::string> words;
@@ -69,4 +69,4 @@ std::string shell_quote(std::string_view text) {
   return out;
 }
 
-} // namespace srcver::kbuild_shim
+} // namespace srcver::base

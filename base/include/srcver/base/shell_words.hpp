@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace srcver::kbuild_shim {
+namespace srcver::base {
 
 // The words of `text`. With `stop_at_separator`, stops at the first unquoted ';', '&&', '||' or '|'
 // (the compile command of a `.o.cmd` line ends at its first ';').
@@ -15,4 +15,4 @@ std::vector<std::string> shell_split(std::string_view text, bool stop_at_separat
 // `text` inside single quotes, as Kbuild's escsq + '...' write it: ' becomes '\''.
 std::string shell_quote(std::string_view text);
 
-} // namespace srcver::kbuild_shim
+} // namespace srcver::base

@@ -1,11 +1,11 @@
 // Shell word splitting, as Kbuild's recorded commands are split when compared with planned ones.
 
-#include <srcver/kbuild_shim/shell_words.hpp>
+#include <srcver/base/shell_words.hpp>
 
 #include <gtest/gtest.h>
 
-using srcver::kbuild_shim::shell_quote;
-using srcver::kbuild_shim::shell_split;
+using srcver::base::shell_quote;
+using srcver::base::shell_split;
 using Words = std::vector<std::string>;
 
 TEST(ShellWords, QuotesAndEscapes) {
