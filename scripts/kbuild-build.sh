@@ -78,9 +78,13 @@ case "$out/" in "$src"/*) die "output directory '$out' lies inside the source di
 kdir=/lib/modules/$rel/build
 kernel_args=()
 path=$PATH
-case "$rel" in
-  *+deb13-*)
-    # Debian 13's Kbuild on Debian 12: host programs on a private C library, gcc-14's name calling gcc-12.
+# The project's test host only: Debian 13's Kbuild on Debian 12 (host programs on a private C library, gcc-14's name
+# calling gcc-12), set up by scripts/kbuild7-on-bookworm.sh, which is not installed with the tool. Elsewhere (an
+# installed tool, a Debian 13 machine) a kernel's Kbuild is used as it is installed.
+host_kbuild7=
+if [ -x "$here/kbuild7-on-bookworm.sh" ] && grep -q '^12[.]' /etc/debian_version 2>/dev/null; then host_kbuild7=1; fi
+case "$host_kbuild7:$rel" in
+  1:*+deb13-*)
     priv=${KBUILD7_PRIV:-/var/lib/srcv-kbuild7}
     kbver=${rel%-*}
     if [ ! -e "$kdir/Makefile" ] || [ ! -x "$priv/bin/x86_64-linux-gnu-gcc-14" ] ||

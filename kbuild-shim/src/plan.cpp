@@ -1,4 +1,5 @@
 #include <srcver/base/error.hpp>
+#include <srcver/base/module_file_names.hpp>
 #include <srcver/base/process.hpp>
 #include <srcver/base/scratch.hpp>
 #include <srcver/base/shell_words.hpp>
@@ -33,9 +34,9 @@ struct Record {
 bool is_artifact(const fs::path& p) {
   const std::string name = p.filename().string();
   const llvm::StringRef n(name);
-  return n.ends_with(".o") || n.ends_with(".ko") || n.ends_with(".ko.xz") || n.ends_with(".ko.zst") ||
-         n.ends_with(".ko.gz") || n.ends_with(".mod") || n.ends_with(".mod.c") || n == "modules.order" ||
-         n == "Module.symvers" || (n.starts_with(".") && (n.ends_with(".cmd") || n.ends_with(".d")));
+  return n.ends_with(".o") || !base::module_suffix(name).empty() || n.ends_with(".mod") || n.ends_with(".mod.c") ||
+         n == "modules.order" || n == "Module.symvers" ||
+         (n.starts_with(".") && (n.ends_with(".cmd") || n.ends_with(".d")));
 }
 
 } // namespace

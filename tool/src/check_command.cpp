@@ -1,6 +1,7 @@
 // `srcversion-predict check <module-dir> <kernel> <ko-or-dir>...`: the prediction against built or installed modules,
 // read from their .modinfo (plain or compressed files; a directory is searched for each module's file).
 #include <srcver/base/error.hpp>
+#include <srcver/base/module_file_names.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/modinfo.hpp>
@@ -20,15 +21,11 @@ namespace {
 namespace fs = std::filesystem;
 using Status = PredictedModule::Status;
 
-constexpr const char* k_module_suffixes[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
-
 // "x" for "dir/x.ko.xz", "" when the name has none of the module suffixes.
 std::string module_stem(const fs::path& file) {
   const std::string name = file.filename().string();
-  for (const char* suffix : k_module_suffixes) {
-    if (llvm::StringRef(name).ends_with(suffix)) return name.substr(0, name.size() - std::strlen(suffix));
-  }
-  return {};
+  const std::string_view suffix = base::module_suffix(name);
+  return suffix.empty() ? std::string() : name.substr(0, name.size() - suffix.size());
 }
 
 // The module files given: files as they are, directories searched (recursively) by module name.
@@ -114,10 +111,10 @@ int run_check(const CheckCommand& command) {
     // In a directory: the module's own path first (a build tree), else every file of that name below it.
     for (const auto& dir : targets.dirs) {
       std::vector<std::string> exact;
-      for (const char* suffix : k_module_suffixes) {
+      for (auto suffix : base::k_module_suffixes) {
         std::error_code ec;
-        if (fs::is_regular_file(dir + "/" + module.path + suffix, ec))
-          exact.push_back(dir + "/" + module.path + suffix);
+        const std::string file = dir + "/" + module.path + std::string(suffix);
+        if (fs::is_regular_file(file, ec)) exact.push_back(file);
       }
       if (!exact.empty()) {
         files.insert(files.end(), exact.begin(), exact.end());

@@ -1,4 +1,5 @@
 #include <srcver/base/error.hpp>
+#include <srcver/base/module_file_names.hpp>
 #include <srcver/tool/module_file.hpp>
 
 #include <llvm/ADT/StringRef.h>
@@ -144,9 +145,10 @@ llvm::Expected<std::string> read_module_file(const std::string& path) {
 }
 
 std::string find_module_file(const std::string& stem) {
-  for (const char* suffix : {".ko", ".ko.xz", ".ko.zst", ".ko.gz"}) {
+  for (auto suffix : base::k_module_suffixes) {
     std::error_code ec;
-    if (std::filesystem::is_regular_file(stem + suffix, ec)) return stem + suffix;
+    const std::string file = stem + std::string(suffix);
+    if (std::filesystem::is_regular_file(file, ec)) return file;
   }
   return {};
 }

@@ -1,4 +1,5 @@
 #include <srcver/base/error.hpp>
+#include <srcver/base/helper_programs.hpp>
 #include <srcver/base/process.hpp>
 #include <srcver/base/shell_words.hpp>
 #include <srcver/frontend/plan_deps.hpp>
@@ -41,15 +42,7 @@ llvm::json::Array strings(const std::vector<std::string>& v) {
 
 } // namespace
 
-// dkms-conf.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
-std::string dkms_conf_script() {
-  std::error_code ec;
-  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
-  for (const auto& candidate : {exe / "dkms-conf.sh", exe / "../libexec/srcversion-predict/dkms-conf.sh"}) {
-    if (std::filesystem::exists(candidate)) return candidate.lexically_normal().string();
-  }
-  return (exe / "dkms-conf.sh").string();
-}
+std::string dkms_conf_script() { return base::helper_program("dkms-conf.sh"); }
 
 llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, const std::string& kernel_arg,
                                                 const std::string& cache_dir, std::chrono::milliseconds timeout,

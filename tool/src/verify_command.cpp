@@ -4,6 +4,7 @@
 // each module's srcversion is compared with the built module's. On a difference the build is kept and both sides are
 // shown in the --explain view: the prediction's and the one modpost's own inputs in the build give (from-build).
 #include <srcver/base/error.hpp>
+#include <srcver/base/helper_programs.hpp>
 #include <srcver/base/process.hpp>
 #include <srcver/base/scratch.hpp>
 #include <srcver/kbuild_shim/dkms.hpp>
@@ -37,8 +38,7 @@ void progress(const std::string& what) {
   if (tty) print_diagnostic("verify: " + what);
 }
 
-// kbuild-build.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
-std::string kbuild_build_script() { return fs::path(dkms_conf_script()).replace_filename("kbuild-build.sh").string(); }
+std::string kbuild_build_script() { return base::helper_program("kbuild-build.sh"); }
 
 int fail(ErrorCategory category, const std::string& message) { return report_error(make_error(category, message)); }
 
