@@ -186,6 +186,163 @@ llvm::Error misplaced_subcommand(const std::string& word) {
                         " [options] ...); a module directory named " + word + " is given as ./" + word);
 }
 
+// The options every prediction shares, checked once.
+struct Common {
+  std::chrono::milliseconds make_timeout{};
+  std::optional<bool> all_versions;
+};
+
+llvm::Expected<Common> common_options() {
+  Common common;
+  if (g_make_timeout == 0) {
+    return make_error(ErrorCategory::usage, "--make-timeout takes a number of seconds above 0");
+  }
+  common.make_timeout = std::chrono::seconds(g_make_timeout);
+  if (g_all_versions == "yes" || g_all_versions == "no") {
+    common.all_versions = g_all_versions == "yes";
+  } else if (!g_all_versions.empty()) {
+    return make_error(ErrorCategory::usage, "--all-versions takes yes or no");
+  }
+  return common;
+}
+
+tool::PredictOptions predict_options(const Common& common) {
+  tool::PredictOptions options;
+  options.jobs = g_jobs;
+  options.cache_dir = cache_dir_option();
+  options.all_versions = common.all_versions;
+  options.in_tree = g_in_tree;
+  options.prediction_cache = !g_no_prediction_cache;
+  options.filter_defines = g_define_filter;
+  options.make_timeout = common.make_timeout;
+  return options;
+}
+
+int from_build_main(const Common& common) {
+  tool::FromBuildCommand command;
+  command.build_dir = g_build_dir;
+  command.json = g_json;
+  command.dump_hash_input = g_dump;
+  if (!g_era.empty()) {
+    auto era = sumversion::parse_era(g_era);
+    if (!era) return usage_error(era.takeError());
+    command.options.era = *era;
+  }
+  if (!g_kernel_version.empty()) {
+    auto version = parse_kernel_version(g_kernel_version);
+    if (!version) return usage_error(version.takeError());
+    command.options.kernel_version = *version;
+  }
+  if (!g_kernel.empty()) command.options.kernel = g_kernel;
+  command.options.all_versions = common.all_versions;
+  return tool::run_from_build(command);
+}
+
+int plan_main(const Common& common) {
+  if (auto err = tool::check_module_dir(g_plan_dir)) return usage_error(std::move(err));
+  if (auto err = check_cache_dir()) return usage_error(std::move(err));
+  tool::PlanCommand command;
+  command.module_dir = g_plan_dir;
+  command.kernel = g_plan_kernel;
+  command.json = g_json;
+  command.deps = g_plan_deps;
+  command.jobs = g_jobs;
+  command.filter_defines = g_define_filter;
+  command.cache_dir = cache_dir_option();
+  command.make_timeout = common.make_timeout;
+  return tool::run_plan(command);
+}
+
+int deps_main() {
+  if (auto err = check_cache_dir()) return usage_error(std::move(err));
+  tool::DepsCommand command;
+  command.database = g_deps_db;
+  command.kernel = g_deps_kernel;
+  command.json = g_json;
+  command.jobs = g_jobs;
+  command.filter_defines = g_define_filter;
+  command.cache_dir = cache_dir_option();
+  return tool::run_deps(command);
+}
+
+int check_main(const Common& common) {
+  if (g_check_args.size() < 3) {
+    return usage_error(
+        make_error(ErrorCategory::usage, "usage: srcversion-predict check <module-dir> <kernel> <ko-or-dir>..."));
+  }
+  if (auto err = tool::check_module_dir(g_check_args[0])) return usage_error(std::move(err));
+  if (auto err = check_cache_dir()) return usage_error(std::move(err));
+  tool::CheckCommand command;
+  command.module_dir = g_check_args[0];
+  command.kernel = g_check_args[1];
+  command.targets.assign(g_check_args.begin() + 2, g_check_args.end());
+  command.options = predict_options(common);
+  command.json = g_json;
+  return tool::run_check(command);
+}
+
+int verify_main(const Common& common) {
+  if (g_verify_args.size() != 2) {
+    return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict verify <module-dir> <kernel>"));
+  }
+  if (auto err = tool::check_module_dir(g_verify_args[0])) return usage_error(std::move(err));
+  if (auto err = check_cache_dir()) return usage_error(std::move(err));
+  tool::VerifyCommand command;
+  command.module_dir = g_verify_args[0];
+  command.kernel = g_verify_args[1];
+  command.options = predict_options(common);
+  command.work_dir = g_work_dir;
+  command.keep = g_keep;
+  return tool::run_verify(command);
+}
+
+int predict_main(const Common& common) {
+  const std::size_t needed = g_all_kernels ? 1 : 2;
+  if (g_predict_args.size() < needed || (g_all_kernels && g_predict_args.size() != 1)) {
+    return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict <module-dir> <kernel>... | "
+                                                        "srcversion-predict --all-kernels <module-dir>"));
+  }
+  if (auto err = tool::check_module_dir(g_predict_args[0])) return usage_error(std::move(err));
+  if (auto err = check_cache_dir()) return usage_error(std::move(err));
+  tool::PredictCommand command;
+  command.module_dir = g_predict_args[0];
+  command.kernels.assign(g_predict_args.begin() + 1, g_predict_args.end());
+  if (g_all_kernels) {
+    command.kernels = tool::installed_kernels();
+    if (command.kernels.empty()) {
+      return usage_error(make_error(ErrorCategory::input, "--all-kernels: no kernel has a build directory under "
+                                                          "/lib/modules (install a linux-headers package)"));
+    }
+  }
+  command.options = predict_options(common);
+  command.json = g_json;
+  command.explain = g_explain;
+  command.dump_hash_input = g_dump;
+  return tool::run_predict(command);
+}
+
+// Parses the command line; false (after printing why) when it cannot be parsed.
+bool parse_command_line(int argc, char** argv) {
+  std::string errors;
+  llvm::raw_string_ostream error_stream(errors);
+  if (cl::ParseCommandLineOptions(argc, argv, "srcversion-predict: the srcversion real Kbuild gives a module\n",
+                                  &error_stream)) {
+    return true;
+  }
+  error_stream.flush();
+  fmt::print(stderr, "{}", printable(errors, /*keep_newlines=*/true));
+  if (argc > 1 && !is_subcommand_name(argv[1])) {
+    for (int i = 2; i < argc; ++i) {
+      if (is_subcommand_name(argv[i])) {
+        fmt::print(stderr, "srcversion-predict: options follow the subcommand: srcversion-predict {} [options] ...\n",
+                   argv[i]);
+        break;
+      }
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -197,150 +354,24 @@ int main(int argc, char** argv) {
   mallopt(M_TOP_PAD, 16 << 20);
   cl::HideUnrelatedOptions(g_category);
   cl::SetVersionPrinter([](llvm::raw_ostream& os) { os << "srcversion-predict " SRCVER_VERSION "\n"; });
-  std::string errors;
-  llvm::raw_string_ostream error_stream(errors);
-  if (!cl::ParseCommandLineOptions(argc, argv, "srcversion-predict: the srcversion real Kbuild gives a module\n",
-                                   &error_stream)) {
-    error_stream.flush();
-    fmt::print(stderr, "{}", printable(errors, /*keep_newlines=*/true));
-    if (argc > 1 && !is_subcommand_name(argv[1])) {
-      for (int i = 2; i < argc; ++i) {
-        if (is_subcommand_name(argv[i])) {
-          fmt::print(stderr, "srcversion-predict: options follow the subcommand: srcversion-predict {} [options] ...\n",
-                     argv[i]);
-          break;
-        }
-      }
-    }
-    return tool::exit_usage;
-  }
+  if (!parse_command_line(argc, argv)) return tool::exit_usage;
   log::set_enabled(g_verbose);
   base::install_signal_cleanup();
   base::set_damage_observer([](const std::string& path, const std::string& what) {
     SRCVER_LOG("damaged cache entry ignored and computed afresh: {}: {}", path, what);
   });
-  if (g_make_timeout == 0)
-    return usage_error(make_error(ErrorCategory::usage, "--make-timeout takes a number of "
-                                                        "seconds above 0"));
-  const std::chrono::milliseconds make_timeout = std::chrono::seconds(g_make_timeout);
-  std::optional<bool> all_versions;
-  if (g_all_versions == "yes" || g_all_versions == "no") {
-    all_versions = g_all_versions == "yes";
-  } else if (!g_all_versions.empty()) {
-    return usage_error(make_error(ErrorCategory::usage, "--all-versions takes yes or no"));
-  }
+  auto common = common_options();
+  if (!common) return usage_error(common.takeError());
 
-  if (g_from_build) {
-    tool::FromBuildCommand command;
-    command.build_dir = g_build_dir;
-    command.json = g_json;
-    command.dump_hash_input = g_dump;
-    if (!g_era.empty()) {
-      auto era = sumversion::parse_era(g_era);
-      if (!era) return usage_error(era.takeError());
-      command.options.era = *era;
-    }
-    if (!g_kernel_version.empty()) {
-      auto version = parse_kernel_version(g_kernel_version);
-      if (!version) return usage_error(version.takeError());
-      command.options.kernel_version = *version;
-    }
-    if (!g_kernel.empty()) command.options.kernel = g_kernel;
-    command.options.all_versions = all_versions;
-    return tool::run_from_build(command);
-  }
-  if (g_plan) {
-    if (auto err = tool::check_module_dir(g_plan_dir)) return usage_error(std::move(err));
-    if (auto err = check_cache_dir()) return usage_error(std::move(err));
-    tool::PlanCommand command;
-    command.module_dir = g_plan_dir;
-    command.kernel = g_plan_kernel;
-    command.json = g_json;
-    command.deps = g_plan_deps;
-    command.jobs = g_jobs;
-    command.filter_defines = g_define_filter;
-    command.cache_dir = cache_dir_option();
-    command.make_timeout = make_timeout;
-    return tool::run_plan(command);
-  }
-  if (g_deps) {
-    if (auto err = check_cache_dir()) return usage_error(std::move(err));
-    tool::DepsCommand command;
-    command.database = g_deps_db;
-    command.kernel = g_deps_kernel;
-    command.json = g_json;
-    command.jobs = g_jobs;
-    command.filter_defines = g_define_filter;
-    command.cache_dir = cache_dir_option();
-    return tool::run_deps(command);
-  }
-  auto predict_options = [&] {
-    tool::PredictOptions options;
-    options.jobs = g_jobs;
-    options.cache_dir = cache_dir_option();
-    options.all_versions = all_versions;
-    options.in_tree = g_in_tree;
-    options.prediction_cache = !g_no_prediction_cache;
-    options.filter_defines = g_define_filter;
-    options.make_timeout = make_timeout;
-    return options;
-  };
-  if (g_check) {
-    if (g_check_args.size() < 3) {
-      return usage_error(
-          make_error(ErrorCategory::usage, "usage: srcversion-predict check <module-dir> <kernel> <ko-or-dir>..."));
-    }
-    if (auto err = tool::check_module_dir(g_check_args[0])) return usage_error(std::move(err));
-    if (auto err = check_cache_dir()) return usage_error(std::move(err));
-    tool::CheckCommand command;
-    command.module_dir = g_check_args[0];
-    command.kernel = g_check_args[1];
-    command.targets.assign(g_check_args.begin() + 2, g_check_args.end());
-    command.options = predict_options();
-    command.json = g_json;
-    return tool::run_check(command);
-  }
-  if (g_verify) {
-    if (g_verify_args.size() != 2) {
-      return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict verify <module-dir> <kernel>"));
-    }
-    if (auto err = tool::check_module_dir(g_verify_args[0])) return usage_error(std::move(err));
-    if (auto err = check_cache_dir()) return usage_error(std::move(err));
-    tool::VerifyCommand command;
-    command.module_dir = g_verify_args[0];
-    command.kernel = g_verify_args[1];
-    command.options = predict_options();
-    command.work_dir = g_work_dir;
-    command.keep = g_keep;
-    return tool::run_verify(command);
-  }
+  if (g_from_build) return from_build_main(*common);
+  if (g_plan) return plan_main(*common);
+  if (g_deps) return deps_main();
+  if (g_check) return check_main(*common);
+  if (g_verify) return verify_main(*common);
   if (!g_predict_args.empty() && is_subcommand_name(g_predict_args.front())) {
     return usage_error(misplaced_subcommand(g_predict_args.front()));
   }
-  if (!g_predict_args.empty() || g_predict) {
-    const std::size_t needed = g_all_kernels ? 1 : 2;
-    if (g_predict_args.size() < needed || (g_all_kernels && g_predict_args.size() != 1)) {
-      return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict <module-dir> <kernel>... | "
-                                                          "srcversion-predict --all-kernels <module-dir>"));
-    }
-    if (auto err = tool::check_module_dir(g_predict_args[0])) return usage_error(std::move(err));
-    if (auto err = check_cache_dir()) return usage_error(std::move(err));
-    tool::PredictCommand command;
-    command.module_dir = g_predict_args[0];
-    command.kernels.assign(g_predict_args.begin() + 1, g_predict_args.end());
-    if (g_all_kernels) {
-      command.kernels = tool::installed_kernels();
-      if (command.kernels.empty()) {
-        return usage_error(make_error(ErrorCategory::input, "--all-kernels: no kernel has a build directory under "
-                                                            "/lib/modules (install a linux-headers package)"));
-      }
-    }
-    command.options = predict_options();
-    command.json = g_json;
-    command.explain = g_explain;
-    command.dump_hash_input = g_dump;
-    return tool::run_predict(command);
-  }
+  if (!g_predict_args.empty() || g_predict) return predict_main(*common);
   cl::PrintHelpMessage();
   return tool::exit_usage;
 }

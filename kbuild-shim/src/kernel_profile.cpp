@@ -218,7 +218,8 @@ std::string kernel_profile_key(const KernelBuild& kernel, const std::vector<std:
 llvm::Expected<ProfileLoad> load_kernel_profile(const KernelBuild& kernel, const ProfileOptions& options) {
   fs::path entry;
   if (!options.cache_dir.empty()) {
-    entry = fs::path(options.cache_dir) / "kernels" / (cache_key(kernel, options.caller_env) + ".json");
+    const std::string key = options.key.empty() ? cache_key(kernel, options.caller_env) : options.key;
+    entry = fs::path(options.cache_dir) / "kernels" / (key + ".json");
     const auto read = base::read_checked(entry);
     if (read.state == base::CheckedRead::State::ok) {
       if (auto profile = from_json(read.content, kernel)) return ProfileLoad{*profile, true};

@@ -2,6 +2,7 @@
 #include <srcver/kbuild_shim/dkms.hpp>
 #include <srcver/tool/arguments.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
 
@@ -73,6 +74,16 @@ llvm::Error check_make_path(const std::string& module_dir) {
                     "$`;'\":\\()&|<>*?[%, (Kbuild passes the path through make and sh unquoted; this one holds " +
                         path.substr(at, 1) + "); copy the directory to a path without them and predict the copy",
                     path);
+}
+
+std::string default_cache_dir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
+    return std::string(xdg) + "/srcversion-predict";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return std::string(home) + "/.cache/srcversion-predict";
+  }
+  return {};
 }
 
 } // namespace srcver::tool

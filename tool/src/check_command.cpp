@@ -5,6 +5,7 @@
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/modinfo.hpp>
+#include <srcver/tool/outcome.hpp>
 #include <srcver/tool/predict.hpp>
 
 #include <llvm/ADT/StringRef.h>
@@ -19,7 +20,6 @@ namespace srcver::tool {
 namespace {
 
 namespace fs = std::filesystem;
-using Status = PredictedModule::Status;
 
 // "x" for "dir/x.ko.xz", "" when the name has none of the module suffixes.
 std::string module_stem(const fs::path& file) {
@@ -66,20 +66,112 @@ Targets collect_targets(const std::vector<std::string>& args) {
 struct Comparison {
   std::string module;
   std::string file;
-  std::string verdict; // equal, differs, cannot-predict, bad-input
+  Verdict verdict = Verdict::equal;
   std::string predicted = "-";
   std::string built = "-";
   std::string reason;
   std::string built_for; // the release in the built module's vermagic ("" when it has none)
 };
 
-int rank(int status) {
-  switch (status) {
-  case exit_usage: return 4;
-  case exit_differs: return 3;
-  case exit_cannot_predict: return 2;
-  default: return 0;
+// The files to compare `module` with: the files given under its name, marked used in `file_used`; in each directory,
+// the module's own path first (a build tree), else every file of that name below it.
+std::vector<std::string> files_for(const PredictedModule& module, const Targets& targets,
+                                   std::vector<bool>& file_used) {
+  const std::string stem = fs::path(module.path).filename().string();
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i < targets.files.size(); ++i) {
+    if (module_stem(targets.files[i]) == stem) {
+      files.push_back(targets.files[i]);
+      file_used[i] = true;
+    }
   }
+  for (const auto& dir : targets.dirs) {
+    std::vector<std::string> exact;
+    for (auto suffix : base::k_module_suffixes) {
+      std::error_code ec;
+      const std::string file = dir + "/" + module.path + std::string(suffix);
+      if (fs::is_regular_file(file, ec)) exact.push_back(file);
+    }
+    if (!exact.empty()) {
+      files.insert(files.end(), exact.begin(), exact.end());
+      continue;
+    }
+    auto [from, to] = targets.found_by_stem.equal_range(stem);
+    for (auto it = from; it != to; ++it)
+      files.push_back(it->second);
+  }
+  return files;
+}
+
+// `file` against `module`'s prediction for `release`.
+Comparison compare_file(const PredictedModule& module, const std::string& file, const std::string& release,
+                        const CheckCommand& command) {
+  Comparison c{module.path, file, Verdict::equal, "-", "-", "", ""};
+  auto info = read_modinfo(file);
+  if (!info) {
+    c.verdict = Verdict::bad_input;
+    c.reason = take_error(info.takeError()).message;
+    return c;
+  }
+  const std::string built = modinfo_value(*info, "srcversion");
+  if (!built.empty()) c.built = built;
+  // A module built for another kernel: its srcversion is compared all the same (modpost hashes the module's own
+  // files, which the kernel does not change), but the user asked about this kernel and should know.
+  const std::string vermagic = modinfo_value(*info, "vermagic");
+  c.built_for = vermagic.substr(0, vermagic.find(' '));
+  if (!c.built_for.empty() && c.built_for != release) {
+    print_warning(file + " was built for kernel " + c.built_for + " (its vermagic), not for " + release +
+                  ", the kernel predicted for; compared all the same (to compare with its own kernel: "
+                  "srcversion-predict check " +
+                  command.module_dir + " " + c.built_for + " " + file + ")");
+  }
+  // An installed module may have been built with or without CONFIG_MODULE_SRCVERSION_ALL: not known here.
+  Judgement j = judge(module, built, /*build_setting_known=*/false);
+  c.verdict = j.verdict;
+  c.predicted = std::move(j.predicted);
+  c.reason = std::move(j.reason);
+  return c;
+}
+
+// Every comparison of the prediction with the targets, in the prediction's module order, then the files given that
+// no module of the directory is built as.
+std::vector<Comparison> compare_all(const Prediction& prediction, const Targets& targets, const CheckCommand& command) {
+  std::vector<Comparison> comparisons;
+  std::vector<bool> file_used(targets.files.size(), false);
+  for (const auto& module : prediction.modules) {
+    const std::vector<std::string> files = files_for(module, targets, file_used);
+    if (files.empty()) {
+      if (targets.dirs.empty()) continue; // only files were given: they say which modules to check
+      comparisons.push_back({module.path, "", Verdict::bad_input, "-", "-", "no built module file found for it", ""});
+      continue;
+    }
+    for (const auto& file : files)
+      comparisons.push_back(compare_file(module, file, prediction.release, command));
+  }
+  for (std::size_t i = 0; i < targets.files.size(); ++i) {
+    if (file_used[i]) continue;
+    comparisons.push_back({module_stem(targets.files[i]), targets.files[i], Verdict::bad_input, "-", "-",
+                           "no module of this name is built from " + command.module_dir, ""});
+  }
+  return comparisons;
+}
+
+void print_json(const std::vector<Comparison>& comparisons, const std::string& release, const CheckCommand& command,
+                int status) {
+  llvm::json::Array out;
+  for (const auto& c : comparisons) {
+    llvm::json::Object o{{"module", c.module}, {"file", c.file}, {"verdict", verdict_name(c.verdict)}};
+    o["predicted"] = c.predicted == "-" ? llvm::json::Value(nullptr) : llvm::json::Value(c.predicted);
+    o["built"] = c.built == "-" ? llvm::json::Value(nullptr) : llvm::json::Value(c.built);
+    o["reason"] = c.reason.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(c.reason);
+    o["built_for"] = c.built_for.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(c.built_for);
+    out.push_back(std::move(o));
+  }
+  llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{{"kernel", release},
+                                                                              {"module_dir", command.module_dir},
+                                                                              {"comparisons", std::move(out)},
+                                                                              {"exit_status", status}}))
+               << "\n";
 }
 
 } // namespace
@@ -93,117 +185,18 @@ int run_check(const CheckCommand& command) {
   auto prediction = predict_directory(command.module_dir, command.kernel, command.options);
   if (!prediction) return report_prediction_error(prediction.takeError());
 
+  const std::vector<Comparison> comparisons = compare_all(*prediction, targets, command);
   int status = exit_ok;
-  auto raise = [&](int s) {
-    if (rank(s) > rank(status)) status = s;
-  };
-  std::vector<Comparison> comparisons;
-  std::vector<bool> file_used(targets.files.size(), false);
-  for (const auto& module : prediction->modules) {
-    const std::string stem = fs::path(module.path).filename().string();
-    std::vector<std::string> files;
-    for (std::size_t i = 0; i < targets.files.size(); ++i) {
-      if (module_stem(targets.files[i]) == stem) {
-        files.push_back(targets.files[i]);
-        file_used[i] = true;
-      }
-    }
-    // In a directory: the module's own path first (a build tree), else every file of that name below it.
-    for (const auto& dir : targets.dirs) {
-      std::vector<std::string> exact;
-      for (auto suffix : base::k_module_suffixes) {
-        std::error_code ec;
-        const std::string file = dir + "/" + module.path + std::string(suffix);
-        if (fs::is_regular_file(file, ec)) exact.push_back(file);
-      }
-      if (!exact.empty()) {
-        files.insert(files.end(), exact.begin(), exact.end());
-        continue;
-      }
-      auto [from, to] = targets.found_by_stem.equal_range(stem);
-      for (auto it = from; it != to; ++it)
-        files.push_back(it->second);
-    }
-    if (files.empty()) {
-      if (targets.dirs.empty()) continue; // only files were given: they say which modules to check
-      comparisons.push_back({module.path, "", "bad-input", "-", "-", "no built module file found for it", ""});
-      raise(exit_usage);
-      continue;
-    }
-    for (const auto& file : files) {
-      Comparison c{module.path, file, "equal", "-", "-", "", ""};
-      auto info = read_modinfo(file);
-      if (!info) {
-        c.verdict = "bad-input";
-        c.reason = take_error(info.takeError()).message;
-        raise(exit_usage);
-        comparisons.push_back(std::move(c));
-        continue;
-      }
-      c.built = modinfo_value(*info, "srcversion");
-      if (c.built.empty()) c.built = "-";
-      // A module built for another kernel: its srcversion is compared all the same (modpost hashes the module's own
-      // files, which the kernel does not change), but the user asked about this kernel and should know.
-      const std::string vermagic = modinfo_value(*info, "vermagic");
-      c.built_for = vermagic.substr(0, vermagic.find(' '));
-      if (!c.built_for.empty() && c.built_for != prediction->release) {
-        print_warning(file + " was built for kernel " + c.built_for + " (its vermagic), not for " +
-                      prediction->release +
-                      ", the kernel predicted for; compared all the same (to compare with "
-                      "its own kernel: srcversion-predict check " +
-                      command.module_dir + " " + c.built_for + " " + file + ")");
-      }
-      if (module.status == Status::cannot_predict) {
-        c.verdict = "cannot-predict";
-        c.reason = module.reason;
-        raise(exit_cannot_predict);
-      } else {
-        // The hash is compared whenever the module carries one (built with or without -a); a module without one is
-        // equal when modpost would give it none under the kernel's setting.
-        const bool computed = module.result.outcome == sumversion::SrcversionResult::Outcome::ok;
-        if (c.built != "-") {
-          c.predicted = computed ? module.result.srcversion : "-";
-          if (c.predicted != c.built) c.verdict = "differs";
-          if (!computed) c.reason = module.reason;
-        } else {
-          c.predicted = module.status == Status::ok ? module.result.srcversion : "-";
-          if (c.predicted != "-") {
-            c.verdict = "differs";
-            c.reason = "the module has no srcversion; a real build would give it one";
-          }
-        }
-        if (c.verdict == "differs") raise(exit_differs);
-      }
-      comparisons.push_back(std::move(c));
-    }
-  }
-  for (std::size_t i = 0; i < targets.files.size(); ++i) {
-    if (file_used[i]) continue;
-    comparisons.push_back({module_stem(targets.files[i]), targets.files[i], "bad-input", "-", "-",
-                           "no module of this name is built from " + command.module_dir, ""});
-    raise(exit_usage);
-  }
-
+  for (const auto& c : comparisons)
+    status = worse_status(status, exit_status_of(c.verdict));
   if (command.json) {
-    llvm::json::Array out;
-    for (const auto& c : comparisons) {
-      llvm::json::Object o{{"module", c.module}, {"file", c.file}, {"verdict", c.verdict}};
-      o["predicted"] = c.predicted == "-" ? llvm::json::Value(nullptr) : llvm::json::Value(c.predicted);
-      o["built"] = c.built == "-" ? llvm::json::Value(nullptr) : llvm::json::Value(c.built);
-      o["reason"] = c.reason.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(c.reason);
-      o["built_for"] = c.built_for.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(c.built_for);
-      out.push_back(std::move(o));
-    }
-    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{{"kernel", prediction->release},
-                                                                                {"module_dir", command.module_dir},
-                                                                                {"comparisons", std::move(out)},
-                                                                                {"exit_status", status}}))
-                 << "\n";
+    print_json(comparisons, prediction->release, command, status);
   } else {
     for (const auto& c : comparisons) {
-      llvm::outs() << c.module << ' ' << c.verdict << ' ' << c.predicted << ' ' << c.built << ' '
+      const char* verdict = verdict_name(c.verdict);
+      llvm::outs() << c.module << ' ' << verdict << ' ' << c.predicted << ' ' << c.built << ' '
                    << (c.file.empty() ? "-" : c.file) << '\n';
-      if (!c.reason.empty()) print_diagnostic(c.module + ": " + c.verdict + ": " + c.reason);
+      if (!c.reason.empty()) print_diagnostic(c.module + ": " + verdict + ": " + c.reason);
     }
   }
   llvm::outs().flush();

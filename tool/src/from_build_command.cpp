@@ -38,27 +38,6 @@ llvm::json::Value module_json(const BuiltModule& module) {
 
 } // namespace
 
-int report_error(llvm::Error err) {
-  const ErrorReport error = take_error(std::move(err));
-  print_diagnostic(error.message);
-  switch (error.category) {
-  case ErrorCategory::cannot_predict: return exit_cannot_predict;
-  case ErrorCategory::needs_build_step: return exit_needs_build_step;
-  default: return exit_usage;
-  }
-}
-
-int prediction_exit_status(ErrorCategory category) {
-  return category == ErrorCategory::cannot_predict || category == ErrorCategory::needs_build_step ? exit_cannot_predict
-                                                                                                  : exit_usage;
-}
-
-int report_prediction_error(llvm::Error err) {
-  const ErrorReport error = take_error(std::move(err));
-  print_diagnostic(error.message);
-  return prediction_exit_status(error.category);
-}
-
 int run_from_build(const FromBuildCommand& command) {
   FromBuildOptions options = command.options;
   options.keep_hash_input = !command.dump_hash_input.empty();

@@ -36,12 +36,6 @@ llvm::json::Value module_json(const PredictedModule& module) {
   return out;
 }
 
-// The worse of two exit statuses: bad input over "cannot predict" over success.
-int worse(int a, int b) {
-  auto rank = [](int s) { return s == exit_usage ? 3 : s == exit_cannot_predict ? 2 : s == exit_ok ? 0 : 1; };
-  return rank(a) >= rank(b) ? a : b;
-}
-
 void print_prediction_reason(const std::string& prefix, const PredictedModule& module) {
   switch (module.status) {
   case Status::ok: return;
@@ -69,13 +63,13 @@ int run_predict(const PredictCommand& command) {
   options.keep_hash_input = !command.dump_hash_input.empty();
   // The cache holds neither hash input nor the dependencies that were not hashed.
   options.prediction_cache = options.prediction_cache && !command.json && !command.explain && !options.keep_hash_input;
+  Predictor predictor(options); // one for every kernel: they share the scanner's caches
   for (const auto& kernel : command.kernels) {
-    const std::string prefix = several ? kernel + " " : "";
-    auto prediction = predict_directory(command.module_dir, kernel, options);
+    auto prediction = predictor.predict(command.module_dir, kernel);
     if (!prediction) {
       const ErrorReport error = take_error(prediction.takeError());
       const int kernel_status = prediction_exit_status(error.category);
-      status = worse(status, kernel_status);
+      status = worse_status(status, kernel_status);
       if (command.json) {
         kernels_json.push_back(
             llvm::json::Object{{"kernel", kernel},
@@ -88,7 +82,7 @@ int run_predict(const PredictCommand& command) {
     }
     llvm::json::Array modules;
     for (const auto& module : prediction->modules) {
-      if (module.status != Status::ok) status = worse(status, exit_cannot_predict);
+      if (module.status != Status::ok) status = worse_status(status, exit_cannot_predict);
       if (dump.is_open()) dump << module.result.hash_input;
       if (command.json) {
         modules.push_back(module_json(module));

@@ -1,6 +1,5 @@
 #include <srcver/base/cache_file.hpp>
 #include <srcver/base/process.hpp>
-#include <srcver/kbuild_shim/kernel_profile.hpp>
 #include <srcver/tool/log.hpp>
 #include <srcver/tool/prediction_cache.hpp>
 
@@ -94,7 +93,8 @@ std::vector<std::string> fields(llvm::StringRef line) {
 } // namespace
 
 PredictionCache::PredictionCache(const std::string& cache_dir, const std::string& module_dir,
-                                 const kbuild_shim::KernelBuild& kernel, const PredictOptions& options)
+                                 const kbuild_shim::KernelBuild& kernel, const std::string& profile_key,
+                                 const PredictOptions& options)
     : m_module_dir(module_dir) {
   if (cache_dir.empty()) return;
   const auto env = base::current_environment();
@@ -102,7 +102,7 @@ PredictionCache::PredictionCache(const std::string& cache_dir, const std::string
   std::error_code exe_error;
   key += "binary " + identity(fs::read_symlink("/proc/self/exe", exe_error).string()) + "\n";
   key += "module_dir " + module_dir + "\n";
-  key += "kernel " + kernel.build_dir + " " + kbuild_shim::kernel_profile_key(kernel, env) + "\n";
+  key += "kernel " + kernel.build_dir + " " + profile_key + "\n";
   key += "all_versions " + std::string(!options.all_versions ? "default" : *options.all_versions ? "yes" : "no") + "\n";
   key += "in_tree " + options.in_tree + "\n";
   std::vector<std::string> sorted_env;

@@ -27,6 +27,9 @@ struct ProfileOptions {
   std::string cache_dir;               // "" = no disk cache
   std::vector<std::string> caller_env; // the environment the real build would start from (PATH finds the compiler)
   std::chrono::milliseconds timeout = base::k_default_make_timeout; // for the top-level make on the probe module
+  // kernel_profile_key(kernel, caller_env) when the caller has computed it already (it reads the kernel's files);
+  // "" = computed here.
+  std::string key;
 };
 
 struct ProfileLoad {

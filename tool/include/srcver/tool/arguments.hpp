@@ -27,4 +27,8 @@ llvm::Error check_cache_dir(const std::string& dir, const std::string& option);
 // ('#' fails on 6.1 only; the front end refuses it anyway, as gcc escapes it in a dependency file.)
 llvm::Error check_make_path(const std::string& module_dir);
 
+// The default cache directory: $XDG_CACHE_HOME/srcversion-predict, else ~/.cache/srcversion-predict ("" when
+// neither HOME nor XDG_CACHE_HOME is set).
+std::string default_cache_dir();
+
 } // namespace srcver::tool

@@ -3,8 +3,8 @@
 // stderr, and returns the process exit status.
 
 #include <srcver/base/error.hpp>
-#include <srcver/kbuild_shim/plan.hpp>
 #include <srcver/tool/build_tree.hpp>
+#include <srcver/tool/outcome.hpp>
 #include <srcver/tool/predict.hpp>
 
 #include <llvm/Support/Error.h>
@@ -15,25 +15,6 @@
 #include <vector>
 
 namespace srcver::tool {
-
-// Exit statuses, documented in --help, README.md and the man page.
-enum ExitStatus : int {
-  exit_ok = 0,               // every module has its srcversion
-  exit_differs = 1,          // (check) some module's srcversion differs
-  exit_usage = 2,            // bad usage or input
-  exit_cannot_predict = 3,   // some module has no srcversion, or the answer cannot be known with certainty
-  exit_needs_build_step = 4, // (plan) a step must run first: DKMS PRE_BUILD, configure
-};
-
-// Prints an error ("srcversion-predict: <message>") and returns its exit status: 3 cannot predict, 4 needs a build
-// step, 2 otherwise.
-int report_error(llvm::Error err);
-
-// The exit status of a prediction's error: a step the build needs first (PRE_BUILD) is "cannot predict" (3) there.
-int prediction_exit_status(ErrorCategory category);
-
-// Prints a prediction's error and returns prediction_exit_status().
-int report_prediction_error(llvm::Error err);
 
 struct FromBuildCommand {
   std::string build_dir;
@@ -102,23 +83,5 @@ struct VerifyCommand {
 
 // `verify`: builds a copy of the directory with real Kbuild (CONFIG_MODULE_SRCVERSION_ALL=y) and compares.
 int run_verify(const VerifyCommand& command);
-
-// A module directory planned for a kernel (plan and predict): the kernel, its profile, the plan.
-struct PlannedDirectory {
-  kbuild_shim::KernelBuild kernel;
-  kbuild_shim::KernelProfile profile;
-  kbuild_shim::Plan plan;
-};
-// `named`, when given, receives the modules a DKMS package's dkms.conf names, even when the plan then stops.
-// `timeout` bounds each make run (the kernel profile's capture, the module's makefiles, a DKMS MAKE line).
-llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, const std::string& kernel,
-                                                const std::string& cache_dir, std::chrono::milliseconds timeout,
-                                                std::vector<std::string>* named = nullptr);
-
-// kbuild-shim/dkms-conf.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
-std::string dkms_conf_script();
-
-// The default cache directory: $XDG_CACHE_HOME/srcversion-predict, else ~/.cache/srcversion-predict.
-std::string default_cache_dir();
 
 } // namespace srcver::tool

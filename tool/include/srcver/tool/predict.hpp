@@ -8,9 +8,16 @@
 #include <llvm/Support/Error.h>
 
 #include <chrono>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace srcver::frontend {
+class DepsService;
+struct ObjectDeps;
+} // namespace srcver::frontend
 
 namespace srcver::tool {
 
@@ -53,8 +60,33 @@ struct Prediction {
   std::vector<PredictedModule> modules; // modules.order order
 };
 
-// Predicts every module of `module_dir` for `kernel` (a release or a build directory). Errors: the directory cannot
-// be planned (input, cannot_predict, needs_build_step), an unsupported kernel (cannot_predict).
+struct PlannedDirectory;
+
+// The prediction pipeline for one run: every directory and kernel it predicts shares the run's dependency scanner
+// (gcc's macros, the kernels' fixdep rules, the scanner's file cache), so `--all-kernels` reads a header common to two
+// kernels once.
+class Predictor {
+public:
+  explicit Predictor(PredictOptions options);
+  Predictor(const Predictor&) = delete;
+  Predictor& operator=(const Predictor&) = delete;
+  ~Predictor();
+
+  // Every module of `module_dir` for `kernel` (a release or a build directory). Errors: the directory cannot be
+  // planned (input, cannot_predict, needs_build_step), an unsupported kernel (cannot_predict).
+  llvm::Expected<Prediction> predict(const std::string& module_dir, const std::string& kernel);
+
+private:
+  frontend::DepsService& service(const std::vector<std::string>& env);
+  llvm::Expected<std::vector<std::vector<frontend::ObjectDeps>>> scan(const PlannedDirectory& planned,
+                                                                      bool detect_version);
+
+  PredictOptions m_options;
+  // The scanner services, per compile environment (a kernel profile's: gcc runs in it).
+  std::map<std::vector<std::string>, std::unique_ptr<frontend::DepsService>> m_services;
+};
+
+// One prediction with a Predictor of its own (check, verify).
 llvm::Expected<Prediction> predict_directory(const std::string& module_dir, const std::string& kernel,
                                              const PredictOptions& options);
 

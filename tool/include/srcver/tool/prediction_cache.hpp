@@ -18,9 +18,10 @@ namespace srcver::tool {
 
 class PredictionCache {
 public:
-  // The entry for this question; `module_dir` absolute.
+  // The entry for this question; `module_dir` absolute, `profile_key` the kernel's profile key
+  // (kbuild_shim::kernel_profile_key for this environment).
   PredictionCache(const std::string& cache_dir, const std::string& module_dir, const kbuild_shim::KernelBuild& kernel,
-                  const PredictOptions& options);
+                  const std::string& profile_key, const PredictOptions& options);
 
   // The stored prediction, when there is one and none of its inputs changed.
   std::optional<Prediction> load() const;
