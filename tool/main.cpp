@@ -52,30 +52,40 @@ cl::SubCommand g_check("check",
 cl::SubCommand g_verify("verify",
                         "Build a copy of a module directory with real Kbuild (CONFIG_MODULE_SRCVERSION_ALL=y) "
                         "and compare each module's srcversion with the prediction");
+// An option modifier: the option belongs to each of `list`.
+struct Subcommands {
+  std::vector<cl::SubCommand*> list;
+  template <typename Opt> void apply(Opt& option) const {
+    for (cl::SubCommand* sub : list)
+      option.addSubCommand(*sub);
+  }
+};
+
+// The subcommands that plan or scan (the default command, predict, among them): they share the cache and the
+// scanner's options.
+Subcommands scanning_subcommands() {
+  return {{&g_plan, &g_deps, &g_predict, &g_check, &g_verify, &cl::SubCommand::getTopLevel()}};
+}
+
 cl::opt<std::string>
     g_cache_dir("cache-dir",
                 cl::desc("Where per-kernel facts are cached (default: $XDG_CACHE_HOME/srcversion-predict)"),
-                cl::value_desc("dir"), cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict), cl::sub(g_check),
-                cl::sub(g_verify), cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+                cl::value_desc("dir"), scanning_subcommands(), cl::cat(g_category));
 cl::opt<bool> g_plan_deps("deps",
                           cl::desc("Add each object's dependency list, as the deps_ section of the .o.cmd file a real "
                                    "build writes would hold it (gcc -MMD and the kernel's fixdep, computed by Clang's "
                                    "preprocessor without compiling)"),
                           cl::sub(g_plan), cl::cat(g_category));
 cl::opt<unsigned> g_jobs("j", cl::Prefix, cl::desc("Threads for the dependency scan (default: the number of cores)"),
-                         cl::value_desc("N"), cl::init(0), cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict),
-                         cl::sub(g_check), cl::sub(g_verify), cl::sub(cl::SubCommand::getTopLevel()),
-                         cl::cat(g_category));
+                         cl::value_desc("N"), cl::init(0), scanning_subcommands(), cl::cat(g_category));
 cl::opt<bool> g_define_filter(
     "define-filter",
     cl::desc("Leave out the #defines of the kernel's headers whose names no earlier unit looked up (kept names in "
              "<cache>/kept-defines); each unit is checked and run again in full when a name left out was looked up, "
              "so the answer is the same. Faster for a module seen before, slower the first time"),
-    cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict), cl::sub(g_check), cl::sub(g_verify),
-    cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
-cl::opt<bool> g_no_cache("no-cache", cl::desc("Neither read nor write the cache"), cl::sub(g_plan), cl::sub(g_deps),
-                         cl::sub(g_predict), cl::sub(g_check), cl::sub(g_verify),
-                         cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+    scanning_subcommands(), cl::cat(g_category));
+cl::opt<bool> g_no_cache("no-cache", cl::desc("Neither read nor write the cache"), scanning_subcommands(),
+                         cl::cat(g_category));
 
 cl::list<std::string> g_predict_args(cl::Positional, cl::desc("<module-dir> <kernel>..."), cl::sub(g_predict),
                                      cl::sub(cl::SubCommand::getTopLevel()));
@@ -238,17 +248,22 @@ int from_build_main(const Common& common) {
   return tool::run_from_build(command);
 }
 
+// The options plan and deps share: --json, -j, --define-filter and the cache.
+template <typename Command> void set_scan_options(Command& command) {
+  command.json = g_json;
+  command.jobs = g_jobs;
+  command.filter_defines = g_define_filter;
+  command.cache_dir = cache_dir_option();
+}
+
 int plan_main(const Common& common) {
   if (auto err = tool::check_module_dir(g_plan_dir)) return usage_error(std::move(err));
   if (auto err = check_cache_dir()) return usage_error(std::move(err));
   tool::PlanCommand command;
   command.module_dir = g_plan_dir;
   command.kernel = g_plan_kernel;
-  command.json = g_json;
+  set_scan_options(command);
   command.deps = g_plan_deps;
-  command.jobs = g_jobs;
-  command.filter_defines = g_define_filter;
-  command.cache_dir = cache_dir_option();
   command.make_timeout = common.make_timeout;
   return tool::run_plan(command);
 }
@@ -258,10 +273,7 @@ int deps_main() {
   tool::DepsCommand command;
   command.database = g_deps_db;
   command.kernel = g_deps_kernel;
-  command.json = g_json;
-  command.jobs = g_jobs;
-  command.filter_defines = g_define_filter;
-  command.cache_dir = cache_dir_option();
+  set_scan_options(command);
   return tool::run_deps(command);
 }
 

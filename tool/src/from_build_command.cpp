@@ -14,25 +14,15 @@ namespace {
 
 using Status = BuiltModule::Status;
 
-const char* status_name(Status status) {
-  switch (status) {
-  case Status::ok: return "ok";
-  case Status::no_srcversion: return "no-srcversion";
-  case Status::modpost_fails: return "modpost-fails";
-  case Status::not_built: return "not-built";
-  case Status::no_version: return "no-version";
-  case Status::cannot_tell: return "cannot-tell";
-  }
-  return "?";
-}
+// The JSON name of each Status, in its order.
+constexpr const char* k_status_names[] = {"ok",        "no-srcversion", "modpost-fails",
+                                          "not-built", "no-version",    "cannot-tell"};
 
 llvm::json::Value module_json(const BuiltModule& module) {
-  llvm::json::Object out{
-      {"module", module.module}, {"module_file", module.module_file}, {"status", status_name(module.status)}};
+  llvm::json::Object out = outcome_json(k_status_names, module.status, module.result.srcversion, module.reason);
+  out["module"] = module.module;
+  out["module_file"] = module.module_file;
   add_result_json(out, module.result);
-  out["srcversion"] =
-      module.status == Status::ok ? llvm::json::Value(module.result.srcversion) : llvm::json::Value(nullptr);
-  out["reason"] = module.status == Status::ok ? llvm::json::Value(nullptr) : llvm::json::Value(module.reason);
   return out;
 }
 

@@ -17,21 +17,12 @@ namespace {
 
 using Status = PredictedModule::Status;
 
-const char* status_name(Status status) {
-  switch (status) {
-  case Status::ok: return "ok";
-  case Status::no_version: return "no-version";
-  case Status::no_srcversion: return "no-srcversion";
-  case Status::cannot_predict: return "cannot-predict";
-  }
-  return "?";
-}
+// The JSON name of each Status, in its order.
+constexpr const char* k_status_names[] = {"ok", "no-version", "no-srcversion", "cannot-predict"};
 
 llvm::json::Value module_json(const PredictedModule& module) {
-  llvm::json::Object out{{"module", module.path}, {"status", status_name(module.status)}};
-  out["srcversion"] =
-      module.status == Status::ok ? llvm::json::Value(module.result.srcversion) : llvm::json::Value(nullptr);
-  out["reason"] = module.status == Status::ok ? llvm::json::Value(nullptr) : llvm::json::Value(module.reason);
+  llvm::json::Object out = outcome_json(k_status_names, module.status, module.result.srcversion, module.reason);
+  out["module"] = module.path;
   if (module.status != Status::cannot_predict) add_result_json(out, module.result);
   return out;
 }

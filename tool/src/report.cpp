@@ -16,6 +16,13 @@ const char* role_name(sumversion::CmdFileWalk::Role role) {
 
 } // namespace
 
+llvm::json::Object outcome_json(const char* status, bool ok, const std::string& srcversion, const std::string& reason) {
+  llvm::json::Object out{{"status", status}};
+  out["srcversion"] = ok ? llvm::json::Value(srcversion) : llvm::json::Value(nullptr);
+  out["reason"] = ok ? llvm::json::Value(nullptr) : llvm::json::Value(reason);
+  return out;
+}
+
 void add_result_json(llvm::json::Object& out, const sumversion::SrcversionResult& result) {
   llvm::json::Array objects;
   for (const auto& o : result.objects)
