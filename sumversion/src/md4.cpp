@@ -12,6 +12,34 @@ constexpr std::uint32_t h(std::uint32_t x, std::uint32_t y, std::uint32_t z) { r
 
 constexpr Md4State k_initial_state = {0x67452301U, 0xefcdab89U, 0x98badcfeU, 0x10325476U};
 
+// The order in which each round takes the message words X[k].
+constexpr std::array<unsigned, 16> k_r1_index = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+constexpr std::array<unsigned, 16> k_r2_index = {0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15};
+constexpr std::array<unsigned, 16> k_r3_index = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
+
+using RoundFunction = std::uint32_t (*)(std::uint32_t, std::uint32_t, std::uint32_t);
+
+// One round of RFC 1320 (section 3.4): sixteen steps [abcd k s] a = (a + Fn(b,c,d) + X[k] + constant) <<< s, where k
+// runs through `index` and s through `shift` (repeating every four steps). The RFC writes each step with the roles of
+// a, b, c, d rotated ([ABCD 0 3] [DABC 1 7] ...); here the variables rotate instead: a step's result becomes b, and
+// the old b, c, d become c, d, a.
+template <RoundFunction Fn>
+inline void md4_round(Md4State& v, const std::array<std::uint32_t, 16>& x, std::uint32_t constant,
+                      const std::array<unsigned, 16>& index, const std::array<unsigned, 4>& shift) {
+  std::uint32_t a = v[0];
+  std::uint32_t b = v[1];
+  std::uint32_t c = v[2];
+  std::uint32_t d = v[3];
+  for (unsigned i = 0; i < 16; ++i) {
+    const std::uint32_t t = rotl(a + Fn(b, c, d) + x[index[i]] + constant, shift[i % 4]);
+    a = d;
+    d = c;
+    c = b;
+    b = t;
+  }
+  v = {a, b, c, d};
+}
+
 std::uint32_t load_be(const unsigned char* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }
@@ -22,45 +50,15 @@ std::uint32_t load_le(const unsigned char* p) {
 } // namespace
 
 void md4_transform(Md4State& state, const std::array<std::uint32_t, 16>& x) {
-  std::uint32_t a = state[0];
-  std::uint32_t b = state[1];
-  std::uint32_t c = state[2];
-  std::uint32_t d = state[3];
-
-  // Round 1: [abcd k s] a = (a + F(b,c,d) + X[k]) <<< s
-  static constexpr unsigned k_r1_shift[4] = {3, 7, 11, 19};
-  for (unsigned i = 0; i < 16; ++i) {
-    const std::uint32_t t = rotl(a + f(b, c, d) + x[i], k_r1_shift[i % 4]);
-    a = d;
-    d = c;
-    c = b;
-    b = t;
-  }
+  Md4State v = state;
+  // Round 1: [abcd k s] a = (a + F(b,c,d) + X[k]) <<< s, k in order.
+  md4_round<f>(v, x, 0, k_r1_index, {3, 7, 11, 19});
   // Round 2: [abcd k s] a = (a + G(b,c,d) + X[k] + 5A827999) <<< s, k in column order.
-  static constexpr unsigned k_r2_index[16] = {0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15};
-  static constexpr unsigned k_r2_shift[4] = {3, 5, 9, 13};
-  for (unsigned i = 0; i < 16; ++i) {
-    const std::uint32_t t = rotl(a + g(b, c, d) + x[k_r2_index[i]] + 0x5a827999U, k_r2_shift[i % 4]);
-    a = d;
-    d = c;
-    c = b;
-    b = t;
-  }
+  md4_round<g>(v, x, 0x5a827999U, k_r2_index, {3, 5, 9, 13});
   // Round 3: [abcd k s] a = (a + H(b,c,d) + X[k] + 6ED9EBA1) <<< s, k in bit-reversed order.
-  static constexpr unsigned k_r3_index[16] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
-  static constexpr unsigned k_r3_shift[4] = {3, 9, 11, 15};
-  for (unsigned i = 0; i < 16; ++i) {
-    const std::uint32_t t = rotl(a + h(b, c, d) + x[k_r3_index[i]] + 0x6ed9eba1U, k_r3_shift[i % 4]);
-    a = d;
-    d = c;
-    c = b;
-    b = t;
-  }
-
-  state[0] += a;
-  state[1] += b;
-  state[2] += c;
-  state[3] += d;
+  md4_round<h>(v, x, 0x6ed9eba1U, k_r3_index, {3, 9, 11, 15});
+  for (unsigned i = 0; i < 4; ++i)
+    state[i] += v[i];
 }
 
 Md4::Md4(WordOrder order) : m_order(order), m_state(k_initial_state) {}

@@ -3,6 +3,7 @@
 #include <srcver/sumversion/mod_file.hpp>
 #include <srcver/sumversion/srcversion.hpp>
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -11,116 +12,152 @@ namespace {
 
 using Outcome = SrcversionResult::Outcome;
 
-// The outcome of a file that cannot be read: e5+ modpost dies; older eras lose this module's srcversion.
-void fail_missing(SrcversionResult& result, const EraRules& rules, const std::string& path, llvm::Error err) {
-  const std::string message = llvm::toString(std::move(err));
-  if (rules.missing_is_fatal) {
-    result.outcome = Outcome::modpost_fails;
-    result.reason = "modpost would fail: " + path + ": " + message;
-  } else {
-    result.outcome = Outcome::no_srcversion;
-    result.reason = "modpost cannot read " + path + " (" + message + "): no srcversion";
+// One module's computation, step by step as modpost's sumversion goes (docs/srcversion-rules.md sections 1.1-1.3):
+// the inputs, the single MD4 stream of the module and the result being filled. A step that decides the outcome
+// (no srcversion, or modpost fails) records it in the result and returns false (or nullopt): the computation stops
+// there, as modpost gives up there.
+class Sumversion {
+public:
+  Sumversion(FileSource& files, const SrcversionRequest& request, const EraRules& rules)
+      : m_files(files), m_request(request), m_rules(rules) {}
+
+  SrcversionResult run() {
+    if (!read_object_list()) return std::move(m_result);
+    if (m_request.modversions && m_rules.mod_format == ModFormat::f3 && !open_crc_pass_cmd_files())
+      return std::move(m_result);
+    for (std::size_t i = 0; i < m_result.objects.size(); ++i) {
+      const std::string& object = m_result.objects[i];
+      if (m_rules.skips_static_libs && is_static_library(object)) continue;
+      if (!hash_object(object, i + 1 == m_result.objects.size())) return std::move(m_result);
+    }
+    m_result.srcversion = format_srcversion(m_md4.finish());
+    return std::move(m_result);
   }
-}
 
-} // namespace
-
-SrcversionResult compute_srcversion(FileSource& files, const SrcversionRequest& request, const EraRules& rules) {
-  SrcversionResult result;
-  result.mod_file = mod_file_path(request.module_name, rules.mod_format, request.modverdir);
-
-  auto mod_content = files.read(result.mod_file);
-  if (!mod_content) {
-    fail_missing(result, rules, result.mod_file, mod_content.takeError());
-    return result;
+private:
+  // Section 1.1: the .mod file (or F1's $MODVERDIR/<base>.mod) and its entries.
+  bool read_object_list() {
+    m_result.mod_file = mod_file_path(m_request.module_name, m_rules.mod_format, m_request.modverdir);
+    auto mod_content = read(m_result.mod_file);
+    if (!mod_content) return false;
+    m_mod_content = std::move(*mod_content);
+    auto objects = parse_mod_file(m_mod_content, m_rules.mod_format);
+    if (!objects) {
+      m_result.outcome = Outcome::no_srcversion;
+      m_result.reason = m_result.mod_file + ": " + llvm::toString(objects.takeError()) + ": no srcversion";
+      return false;
+    }
+    m_result.objects = std::move(*objects);
+    return true;
   }
-  auto objects = parse_mod_file(*mod_content, rules.mod_format);
-  if (!objects) {
-    result.outcome = Outcome::no_srcversion;
-    result.reason = result.mod_file + ": " + llvm::toString(objects.takeError()) + ": no srcversion";
-    return result;
-  }
-  result.objects = std::move(*objects);
 
-  if (request.modversions && rules.mod_format == ModFormat::f3) {
-    // 5.19+ -m: the CRC pass reads the .cmd of every entry up to the first empty line of the .mod file.
-    std::string_view rest = *mod_content;
+  // Section 1.1, the symbol-CRC pass: 5.19+ -m reads the .cmd of every entry up to the first empty line of the .mod
+  // file.
+  bool open_crc_pass_cmd_files() {
+    std::string_view rest = m_mod_content;
     rest = rest.substr(0, rest.find('\0'));
     while (!rest.empty()) {
       const std::size_t nl = rest.find('\n');
       const std::string_view entry = rest.substr(0, nl);
       if (entry.empty()) break;
       std::string object(entry);
-      if (rules.crc_cmd_from_stem && object.size() >= 2) object = object.substr(0, object.size() - 2) + ".o";
-      const std::string cmd_path = cmd_file_for_object(object);
-      if (auto cmd = files.read(cmd_path); !cmd) {
-        fail_missing(result, rules, cmd_path, cmd.takeError());
-        return result;
-      }
+      if (m_rules.crc_cmd_from_stem && object.size() >= 2) object = object.substr(0, object.size() - 2) + ".o";
+      if (!read(cmd_file_for_object(object))) return false;
       if (nl == std::string_view::npos) break;
       rest.remove_prefix(nl + 1);
     }
+    return true;
   }
 
-  Md4 md4;
-  // A file hashed again (a header of several objects) is read and filtered once: modpost reads it each time, with the
-  // same bytes.
-  std::unordered_map<std::string, std::string> filtered;
-  for (const std::string& object : result.objects) {
-    if (rules.skips_static_libs && is_static_library(object)) continue;
-
+  // Section 1.2: one entry's .cmd file, walked, then the files it names hashed in order.
+  bool hash_object(const std::string& object, bool last_entry) {
     const std::string cmd_path = cmd_file_for_object(object);
-    auto cmd_content = files.read(cmd_path);
-    if (!cmd_content) {
-      fail_missing(result, rules, cmd_path, cmd_content.takeError());
-      return result;
-    }
-    if (!rules.reads_whole_file && cmd_content->empty()) {
-      result.outcome = Outcome::no_srcversion;
-      result.reason = cmd_path + " is empty and cannot be mapped: no srcversion";
-      return result;
-    }
+    auto cmd_content = read_mapped(cmd_path);
+    if (!cmd_content) return false;
 
-    const CmdFileWalk walk = walk_cmd_file(*cmd_content, object_dir(object), rules);
+    const CmdFileWalk walk = walk_cmd_file(*cmd_content, object_dir(object), m_rules);
     for (const auto& skipped : walk.skipped)
-      result.skipped.push_back({object, skipped.path, skipped.reason});
+      m_result.skipped.push_back({object, skipped.path, skipped.reason});
     if (walk.malformed) {
-      // 5.19-6.11 free a pointer that strsep moved, unless this entry ended the .mod file without a newline.
-      const std::string_view mod = *mod_content;
-      const bool ended_file = &object == &result.objects.back() && !mod.empty() && mod.back() != '\n';
-      if (rules.malformed_source_aborts && !ended_file) {
-        result.outcome = Outcome::modpost_fails;
-        result.reason = "modpost would abort (free(): invalid pointer) after " + cmd_path + ": " + walk.end;
-      } else {
-        result.outcome = Outcome::no_srcversion;
-        result.reason = cmd_path + ": " + walk.end + ": no srcversion";
-      }
-      return result;
+      give_up_on_malformed(cmd_path, walk, last_entry);
+      return false;
     }
-
     for (const auto& file : walk.files) {
-      auto known = filtered.find(file.path);
-      if (known == filtered.end()) {
-        auto content = files.read(file.path);
-        if (!content) {
-          fail_missing(result, rules, file.path, content.takeError());
-          return result;
-        }
-        if (!rules.reads_whole_file && content->empty()) {
-          result.outcome = Outcome::no_srcversion;
-          result.reason = file.path + " is empty and cannot be mapped: no srcversion";
-          return result;
-        }
-        known = filtered.emplace(file.path, filter_source(*content, rules)).first;
-      }
-      const std::string& bytes = known->second;
-      md4.update(bytes);
-      if (request.keep_hash_input) result.hash_input += bytes;
-      result.hashed.push_back({object, file.path, file.role, bytes.size()});
+      if (!hash_file(object, file)) return false;
+    }
+    return true;
+  }
+
+  // Section 1.2 step 4a: a `source_` line without a space. 5.19-6.11 free a pointer that strsep moved, unless this
+  // entry ended the .mod file without a newline.
+  void give_up_on_malformed(const std::string& cmd_path, const CmdFileWalk& walk, bool last_entry) {
+    const std::string_view mod = m_mod_content;
+    const bool ended_file = last_entry && !mod.empty() && mod.back() != '\n';
+    if (m_rules.malformed_source_aborts && !ended_file) {
+      m_result.outcome = Outcome::modpost_fails;
+      m_result.reason = "modpost would abort (free(): invalid pointer) after " + cmd_path + ": " + walk.end;
+    } else {
+      m_result.outcome = Outcome::no_srcversion;
+      m_result.reason = cmd_path + ": " + walk.end + ": no srcversion";
     }
   }
-  result.srcversion = format_srcversion(md4.finish());
-  return result;
+
+  // Section 1.3: one file's filtered bytes into the stream.
+  bool hash_file(const std::string& object, const CmdFileWalk::File& file) {
+    // A file hashed again (a header of several objects) is read and filtered once: modpost reads it each time, with
+    // the same bytes.
+    auto known = m_filtered.find(file.path);
+    if (known == m_filtered.end()) {
+      auto content = read_mapped(file.path);
+      if (!content) return false;
+      known = m_filtered.emplace(file.path, filter_source(*content, m_rules)).first;
+    }
+    const std::string& bytes = known->second;
+    m_md4.update(bytes);
+    if (m_request.keep_hash_input) m_result.hash_input += bytes;
+    m_result.hashed.push_back({object, file.path, file.role, bytes.size()});
+    return true;
+  }
+
+  // A file modpost opens. One that cannot be read: e5+ modpost dies; older eras lose this module's srcversion.
+  std::optional<std::string> read(const std::string& path) {
+    auto content = m_files.read(path);
+    if (content) return std::move(*content);
+    const std::string message = llvm::toString(content.takeError());
+    if (m_rules.missing_is_fatal) {
+      m_result.outcome = Outcome::modpost_fails;
+      m_result.reason = "modpost would fail: " + path + ": " + message;
+    } else {
+      m_result.outcome = Outcome::no_srcversion;
+      m_result.reason = "modpost cannot read " + path + " (" + message + "): no srcversion";
+    }
+    return std::nullopt;
+  }
+
+  // A .cmd or hashed file, which E1-E4 memory-map: an empty one cannot be mapped, and the module gets no srcversion.
+  std::optional<std::string> read_mapped(const std::string& path) {
+    auto content = read(path);
+    if (content && !m_rules.reads_whole_file && content->empty()) {
+      m_result.outcome = Outcome::no_srcversion;
+      m_result.reason = path + " is empty and cannot be mapped: no srcversion";
+      return std::nullopt;
+    }
+    return content;
+  }
+
+  FileSource& m_files;
+  const SrcversionRequest& m_request;
+  const EraRules& m_rules;
+  SrcversionResult m_result;
+  std::string m_mod_content;
+  Md4 m_md4;
+  std::unordered_map<std::string, std::string> m_filtered; // path -> filtered bytes
+};
+
+} // namespace
+
+SrcversionResult compute_srcversion(FileSource& files, const SrcversionRequest& request, const EraRules& rules) {
+  return Sumversion(files, request, rules).run();
 }
 
 } // namespace srcver::sumversion

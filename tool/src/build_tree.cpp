@@ -8,6 +8,7 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/MemoryBuffer.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -133,6 +134,80 @@ void apply_trigger(BuiltModule& module, const fs::path& module_object, std::opti
   }
 }
 
+// The entries of the tree's modules.order, trimmed, blank lines left out; an error when it is missing or empty.
+llvm::Expected<std::vector<std::string>> read_modules_order(const fs::path& build_dir) {
+  auto order = llvm::MemoryBuffer::getFile((build_dir / "modules.order").string(), /*IsText=*/true);
+  if (!order) {
+    return make_error(ErrorCategory::input, "no modules.order: not a tree that Kbuild has built (make ... modules)",
+                      build_dir.string());
+  }
+  llvm::SmallVector<llvm::StringRef, 16> lines;
+  (*order)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
+  std::vector<std::string> entries;
+  for (llvm::StringRef line : lines) {
+    if (!line.trim().empty()) entries.push_back(line.trim().str());
+  }
+  if (entries.empty()) return make_error(ErrorCategory::input, "modules.order lists no module", build_dir.string());
+  return entries;
+}
+
+// Where modpost ran: paths in modules.order, .mod and .cmd files are relative to it. Absolute entries
+// (M= builds up to 6.12) need no such directory (an empty path); relative ones (in-tree, and M= from 6.13) are found
+// by walking up from the build directory to the first directory that holds the first entry.
+llvm::Expected<fs::path> find_modpost_dir(const fs::path& build_dir, const std::string& first_entry) {
+  if (fs::path(first_entry).is_absolute()) return fs::path();
+  for (fs::path dir = build_dir;; dir = dir.parent_path()) {
+    if (fs::exists(dir / first_entry)) return dir;
+    if (dir == dir.root_path()) {
+      return make_error(ErrorCategory::input,
+                        "cannot find '" + first_entry + "' (from modules.order) here or in a parent directory",
+                        build_dir.string());
+    }
+  }
+}
+
+// The modules of modules.order, those without a built module file marked not_built.
+std::vector<BuiltModule> list_modules(const std::vector<std::string>& entries, const fs::path& module_root,
+                                      const fs::path& build_dir) {
+  std::vector<BuiltModule> modules;
+  for (const std::string& entry : entries) {
+    BuiltModule module;
+    const fs::path stem = resolve(module_root, strip_module_suffix(entry));
+    module.module = display_name(stem, build_dir);
+    module.module_file = find_module_file(stem.string());
+    if (module.module_file.empty()) {
+      module.status = BuiltModule::Status::not_built;
+      module.reason = "no " + stem.string() + ".ko (or .ko.xz/.ko.zst/.ko.gz): the build did not produce this module";
+    }
+    modules.push_back(std::move(module));
+  }
+  return modules;
+}
+
+// The srcversion of each built module (modules[i] is entries[i]), read from the files modpost reads in modpost_dir,
+// and whether modpost writes it.
+void compute_modules(std::vector<BuiltModule>& modules, const std::vector<std::string>& entries,
+                     const fs::path& modpost_dir, sumversion::SrcversionRequest request,
+                     const sumversion::EraRules& rules, std::optional<bool> all_versions) {
+  DiskFileSource files(modpost_dir.string());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    BuiltModule& module = modules[i];
+    if (module.status == BuiltModule::Status::not_built) continue;
+    request.module_name = strip_module_suffix(entries[i]);
+    module.result = sumversion::compute_srcversion(files, request, rules);
+    using Outcome = sumversion::SrcversionResult::Outcome;
+    if (module.result.outcome == Outcome::no_srcversion) {
+      module.status = BuiltModule::Status::no_srcversion;
+      module.reason = module.result.reason;
+    } else if (module.result.outcome == Outcome::modpost_fails) {
+      module.status = BuiltModule::Status::modpost_fails;
+      module.reason = module.result.reason;
+    } else {
+      apply_trigger(module, resolve(modpost_dir, request.module_name + ".o"), all_versions);
+    }
+  }
+}
+
 } // namespace
 
 llvm::Expected<std::string> DiskFileSource::read(const std::string& path) {
@@ -148,53 +223,18 @@ llvm::Expected<FromBuildReport> compute_from_build(const std::string& build_dir_
   if (ec || !fs::is_directory(build_dir)) {
     return make_error(ErrorCategory::input, "not a directory", build_dir_arg);
   }
-  auto order = llvm::MemoryBuffer::getFile((build_dir / "modules.order").string(), /*IsText=*/true);
-  if (!order) {
-    return make_error(ErrorCategory::input, "no modules.order: not a tree that Kbuild has built (make ... modules)",
-                      build_dir.string());
-  }
-  llvm::SmallVector<llvm::StringRef, 16> lines;
-  (*order)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
-  std::vector<std::string> entries;
-  for (llvm::StringRef line : lines) {
-    if (!line.trim().empty()) entries.push_back(line.trim().str());
-  }
-  if (entries.empty()) return make_error(ErrorCategory::input, "modules.order lists no module", build_dir.string());
+  auto entries = read_modules_order(build_dir);
+  if (!entries) return entries.takeError();
+  auto found_modpost_dir = find_modpost_dir(build_dir, entries->front());
+  if (!found_modpost_dir) return found_modpost_dir.takeError();
+  fs::path modpost_dir = *found_modpost_dir;
 
-  // Where modpost ran: paths in modules.order, .mod and .cmd files are relative to it. Absolute entries
-  // (M= builds up to 6.12) need no such directory; relative ones (in-tree, and M= from 6.13) are found by walking up.
-  fs::path modpost_dir;
-  if (!fs::path(entries.front()).is_absolute()) {
-    for (fs::path dir = build_dir;; dir = dir.parent_path()) {
-      if (fs::exists(dir / entries.front())) {
-        modpost_dir = dir;
-        break;
-      }
-      if (dir == dir.root_path()) {
-        return make_error(ErrorCategory::input,
-                          "cannot find '" + entries.front() + "' (from modules.order) here or in a parent directory",
-                          build_dir.string());
-      }
-    }
-  }
-
-  // The modules, and the first one that was built (its vermagic names the kernel).
   const fs::path module_root = modpost_dir.empty() ? build_dir : modpost_dir;
-  std::vector<BuiltModule> modules;
-  std::string first_built;
-  for (const std::string& entry : entries) {
-    BuiltModule module;
-    const fs::path stem = resolve(module_root, strip_module_suffix(entry));
-    module.module = display_name(stem, build_dir);
-    module.module_file = find_module_file(stem.string());
-    if (module.module_file.empty()) {
-      module.status = BuiltModule::Status::not_built;
-      module.reason = "no " + stem.string() + ".ko (or .ko.xz/.ko.zst/.ko.gz): the build did not produce this module";
-    } else if (first_built.empty()) {
-      first_built = module.module_file;
-    }
-    modules.push_back(std::move(module));
-  }
+  std::vector<BuiltModule> modules = list_modules(*entries, module_root, build_dir);
+  // The first module that was built: its vermagic names the kernel.
+  const auto first = std::find_if(modules.begin(), modules.end(),
+                                  [](const BuiltModule& module) { return !module.module_file.empty(); });
+  const std::string first_built = first == modules.end() ? std::string() : first->module_file;
 
   FromBuildReport report;
   report.build_dir = build_dir.string();
@@ -214,28 +254,12 @@ llvm::Expected<FromBuildReport> compute_from_build(const std::string& build_dir_
   report.all_versions = options.all_versions ? options.all_versions : recorded_all_versions({build_dir, modpost_dir});
 
   const sumversion::EraRules rules = sumversion::rules_for(era->setting, era->version);
-  DiskFileSource files(modpost_dir.string());
   sumversion::SrcversionRequest request;
   request.keep_hash_input = options.keep_hash_input;
   if (rules.mod_format == sumversion::ModFormat::f1 && fs::is_directory(build_dir / ".tmp_versions")) {
     request.modverdir = (build_dir / ".tmp_versions").string(); // M= builds: $(KBUILD_EXTMOD)/.tmp_versions
   }
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    BuiltModule& module = modules[i];
-    if (module.status == BuiltModule::Status::not_built) continue;
-    request.module_name = strip_module_suffix(entries[i]);
-    module.result = sumversion::compute_srcversion(files, request, rules);
-    using Outcome = sumversion::SrcversionResult::Outcome;
-    if (module.result.outcome == Outcome::no_srcversion) {
-      module.status = BuiltModule::Status::no_srcversion;
-      module.reason = module.result.reason;
-    } else if (module.result.outcome == Outcome::modpost_fails) {
-      module.status = BuiltModule::Status::modpost_fails;
-      module.reason = module.result.reason;
-    } else {
-      apply_trigger(module, resolve(modpost_dir, request.module_name + ".o"), report.all_versions);
-    }
-  }
+  compute_modules(modules, *entries, modpost_dir, request, rules, report.all_versions);
   report.modules = std::move(modules);
   return report;
 }

@@ -2,6 +2,7 @@
 #include <srcver/base/module_file_names.hpp>
 #include <srcver/tool/module_file.hpp>
 
+#include <llvm/ADT/ScopeExit.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/MemoryBuffer.h>
 
@@ -54,80 +55,78 @@ llvm::Error too_large(const std::string& path) {
                     path);
 }
 
+// What one call of a streaming decoder did: how many bytes it wrote into the chunk, and whether to call it again.
+struct DecodeStep {
+  std::size_t produced = 0;
+  bool again = false;
+};
+
+// The whole output of a streaming decoder: `decode(chunk, size)` writes at most `size` bytes into `chunk` per call,
+// and what it writes is appended until it says to stop (or fails). More than k_max_module_bytes is refused as soon as
+// a call takes the output past it.
+template <typename Decode> llvm::Expected<std::string> decode_all(const std::string& path, Decode decode) {
+  std::string out;
+  char chunk[1 << 16];
+  for (bool again = true; again;) {
+    auto step = decode(chunk, sizeof chunk);
+    if (!step) return step.takeError();
+    if (out.size() + step->produced > k_max_module_bytes) return too_large(path);
+    out.append(chunk, step->produced);
+    again = step->again;
+  }
+  return out;
+}
+
 llvm::Expected<std::string> unxz(llvm::StringRef in, const std::string& path) {
   lzma_stream strm = LZMA_STREAM_INIT;
   if (lzma_stream_decoder(&strm, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
     return corrupt(path, "liblzma cannot start a decoder");
   }
-  std::string out;
-  char chunk[1 << 16];
+  auto end = llvm::make_scope_exit([&] { lzma_end(&strm); });
   strm.next_in = reinterpret_cast<const uint8_t*>(in.data());
   strm.avail_in = in.size();
   lzma_ret ret = LZMA_OK;
-  while (ret == LZMA_OK) {
+  auto out = decode_all(path, [&](char* chunk, std::size_t size) -> llvm::Expected<DecodeStep> {
     strm.next_out = reinterpret_cast<uint8_t*>(chunk);
-    strm.avail_out = sizeof chunk;
+    strm.avail_out = size;
     ret = lzma_code(&strm, LZMA_FINISH);
-    if (out.size() + (sizeof chunk - strm.avail_out) > k_max_module_bytes) {
-      lzma_end(&strm);
-      return too_large(path);
-    }
-    out.append(chunk, sizeof chunk - strm.avail_out);
-  }
-  lzma_end(&strm);
-  if (ret != LZMA_STREAM_END) return corrupt(path, xz_words(ret));
+    return DecodeStep{size - strm.avail_out, ret == LZMA_OK};
+  });
+  if (out && ret != LZMA_STREAM_END) return corrupt(path, xz_words(ret));
   return out;
 }
 
 llvm::Expected<std::string> unzstd(llvm::StringRef in, const std::string& path) {
   ZSTD_DStream* stream = ZSTD_createDStream();
-  std::string out;
-  char chunk[1 << 16];
+  auto end = llvm::make_scope_exit([&] { ZSTD_freeDStream(stream); });
   ZSTD_inBuffer input{in.data(), in.size(), 0};
-  size_t ret = 1;
-  while (input.pos < input.size || ret != 0) {
-    ZSTD_outBuffer output{chunk, sizeof chunk, 0};
-    ret = ZSTD_decompressStream(stream, &output, &input);
+  return decode_all(path, [&](char* chunk, std::size_t size) -> llvm::Expected<DecodeStep> {
+    ZSTD_outBuffer output{chunk, size, 0};
+    const size_t ret = ZSTD_decompressStream(stream, &output, &input);
     if (ZSTD_isError(ret)) {
-      ZSTD_freeDStream(stream);
       return corrupt(path, std::string("not zstd data, or corrupt zstd data (") + ZSTD_getErrorName(ret) + ")");
     }
-    if (out.size() + output.pos > k_max_module_bytes) {
-      ZSTD_freeDStream(stream);
-      return too_large(path);
-    }
-    out.append(chunk, output.pos);
     if (input.pos == input.size && output.pos == 0 && ret != 0) {
-      ZSTD_freeDStream(stream);
       return corrupt(path, "truncated zstd data (the file ends before the zstd frame does)");
     }
-  }
-  ZSTD_freeDStream(stream);
-  return out;
+    return DecodeStep{output.pos, input.pos < input.size || ret != 0};
+  });
 }
 
 llvm::Expected<std::string> gunzip(llvm::StringRef in, const std::string& path) {
   z_stream strm{};
   if (inflateInit2(&strm, 15 + 32) != Z_OK) return corrupt(path, "zlib cannot start a decoder");
-  std::string out;
-  char chunk[1 << 16];
+  auto end = llvm::make_scope_exit([&] { inflateEnd(&strm); });
   strm.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   strm.avail_in = static_cast<uInt>(in.size());
   int ret = Z_OK;
-  while (ret == Z_OK) {
+  auto out = decode_all(path, [&](char* chunk, std::size_t size) -> llvm::Expected<DecodeStep> {
     strm.next_out = reinterpret_cast<Bytef*>(chunk);
-    strm.avail_out = sizeof chunk;
+    strm.avail_out = static_cast<uInt>(size);
     ret = inflate(&strm, Z_NO_FLUSH);
-    if (out.size() + (sizeof chunk - strm.avail_out) > k_max_module_bytes) {
-      inflateEnd(&strm);
-      return too_large(path);
-    }
-    out.append(chunk, sizeof chunk - strm.avail_out);
-    if (ret == Z_BUF_ERROR && strm.avail_in == 0) break;
-  }
-  std::string words = ret == Z_STREAM_END ? std::string() : gzip_words(ret, strm);
-  inflateEnd(&strm);
-  if (ret != Z_STREAM_END) return corrupt(path, words);
+    return DecodeStep{size - strm.avail_out, ret == Z_OK};
+  });
+  if (out && ret != Z_STREAM_END) return corrupt(path, gzip_words(ret, strm));
   return out;
 }
 
