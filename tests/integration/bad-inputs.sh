@@ -11,33 +11,28 @@
 # usage: bad-inputs.sh <binary> <kernel-release>
 #   Exit 0 only if every row holds; a missing prerequisite (kernel, xz, zstd, gzip, objcopy, modinfo, python3, setpriv
 #   when run as root) fails loudly.
-set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
 row="setup"
 fail() {
-  echo "bad-inputs: FAIL [$row]: $*" >&2
+  echo "$me: FAIL [$row]: $*" >&2
   [ -s "$work/out" ] && { echo "--- stdout:" >&2; head -c 4000 "$work/out" >&2; }
   [ -s "$work/err" ] && { echo "--- stderr:" >&2; head -c 4000 "$work/err" >&2; }
   exit 1
 }
-[ $# -eq 2 ] || { sed -n '11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
+[ $# -eq 2 ] || usage 11
 bin=$1 rel=$2
-[ -x "$bin" ] || { echo "bad-inputs: binary '$bin' not found" >&2; exit 1; }
-[ -e "/lib/modules/$rel/build/Makefile" ] || { echo "bad-inputs: kernel $rel is not installed" >&2; exit 1; }
-for t in xz zstd gzip objcopy modinfo python3 make; do
-  command -v $t >/dev/null || { echo "bad-inputs: $t is not installed (scripts/install-deps.sh)" >&2; exit 1; }
-done
+missing_plain=1 # a missing prerequisite is said without "FAIL:" (it fails all the same)
+need_binary "$bin" 'not found'
+need_kernel "$rel" 'is not installed'
+need_tools 'is not installed (scripts/install-deps.sh)' xz zstd gzip objcopy modinfo python3 make
 if [ "$(id -u)" = 0 ]; then
-  command -v setpriv >/dev/null || { echo "bad-inputs: setpriv (util-linux) is not installed" >&2; exit 1; }
+  need_tools '(util-linux) is not installed' setpriv
 fi
-kbuild_build=$root/scripts/kbuild-build.sh
 kdir=$(readlink -f "/lib/modules/$rel/build")
 started=$(date +%s)
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/bad-inputs.XXXXXX")
-trap 'chmod -R u+rwX "$work" 2>/dev/null; rm -rf "$work"' EXIT
+make_work bad-inputs
 chmod 755 "$work" # the unreadable-source row runs the tool as another user
 export TMPDIR=$work/tmp LC_ALL=C
 mkdir -p "$TMPDIR" && chmod 1777 "$TMPDIR"

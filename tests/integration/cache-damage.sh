@@ -8,22 +8,18 @@
 #   - say under -v that it ignored a damaged entry (the store's index and every entry the module reads are checked);
 #   - write the entry again: the next run reads it without complaint.
 # usage: cache-damage.sh <binary> <kernel-release> [rounds per kind, default 12]
-set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-fail() { echo "cache-damage: FAIL: $*" >&2; exit 1; }
-[ $# -ge 2 ] || { sed -n '10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+[ $# -ge 2 ] || usage 10
 bin=$1 rel=$2 rounds=${3:-12}
-[ -x "$bin" ] || fail "binary '$bin' missing"
-[ -e "/lib/modules/$rel/build/Makefile" ] || fail "kernel $rel not installed: run scripts/install-deps.sh"
-command -v python3 >/dev/null || fail "python3 is not installed"
+need_binary "$bin"
+need_kernel "$rel"
+need_tools 'is not installed' python3
 
 case_name=subdir-objects
 golden=$root/testdata/modules/$case_name/expected/$rel.srcversion
 [ -f "$golden" ] || fail "no golden $golden (scripts/regen-goldens.sh makes it with real Kbuild)"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/cache-damage.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+make_work cache-damage
 cp -a "$root/testdata/modules/$case_name" "$work/mod"
 sleep 2.1 # inputs younger than 2 s are never cached
 pristine=$work/pristine

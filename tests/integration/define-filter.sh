@@ -10,16 +10,12 @@
 #  4. fs/btrfs of linux-source-6.1 (57 units) when it is fetched: the same lists with and without the filter.
 # (The lists themselves are compared with the real build's .o.cmd files by real-kbuild-plan.sh for the same module.)
 # usage: define-filter.sh <binary> <kernel-release>
-set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 bin=$1 rel=$2
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-fail() { echo "define-filter: FAIL: $*" >&2; exit 1; }
-[ -x "$bin" ] || fail "binary '$bin' missing"
-[ -e "/lib/modules/$rel/build/Makefile" ] || fail "kernel $rel not installed: run scripts/install-deps.sh"
+need_binary "$bin"
+need_kernel "$rel"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+make_work
 module=$root/testdata/modules/kernel-macro-lookups
 cache=$work/cache
 

@@ -12,16 +12,12 @@
 # (The lists themselves are compared with real builds' .o.cmd files by real-kbuild-plan.sh, which runs with the
 # user's cache and so with its store.)
 # usage: directive-store.sh <binary> <kernel-release>
-set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 bin=$1 rel=$2
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-fail() { echo "directive-store: FAIL: $*" >&2; exit 1; }
-[ -x "$bin" ] || fail "binary '$bin' missing"
-[ -e "/lib/modules/$rel/build/Makefile" ] || fail "kernel $rel not installed: run scripts/install-deps.sh"
+need_binary "$bin"
+need_kernel "$rel"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+make_work
 cache=$work/cache
 
 served() { # the "N header(s) from the directive store" of a -v log

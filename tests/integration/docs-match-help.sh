@@ -5,13 +5,13 @@
 # the docs offer is accepted; the exit statuses are listed 0, 1, 2, 3, 4 in the help, the README and the man page.
 #
 # usage: docs-match-help.sh <binary> <source-root>
-set -uo pipefail
-[ $# -eq 2 ] || { sed -n '7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+[ $# -eq 2 ] || usage 7
 bin=$1 root=$2
-[ -x "$bin" ] || { echo "docs-match-help: binary '$bin' not found" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "docs-match-help: python3 is not installed" >&2; exit 1; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/docs-match-help.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+missing_plain=1 # a missing prerequisite is said without "FAIL:" (it fails all the same)
+need_binary "$bin" 'not found'
+need_tools 'is not installed' python3
+make_work docs-match-help
 
 subcommands=(predict check verify from-build plan deps)
 for sub in "${subcommands[@]}"; do

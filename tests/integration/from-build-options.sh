@@ -5,16 +5,12 @@
 #   exit 0, 2 (bad input), 3 (some module without a srcversion).
 # Every srcversion is compared with modinfo on the real module, never with the tool itself.
 # usage: from-build-options.sh <binary> [<kernel-release>]
-set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 bin=$1 rel=${2:-6.1.0-56-amd64}
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-fail() { echo "from-build-options: FAIL: $*" >&2; exit 1; }
-[ -x "$bin" ] || fail "binary '$bin' missing"
-[ -e "/lib/modules/$rel/build/Makefile" ] || fail "kernel $rel not installed: run scripts/install-deps.sh"
-for t in modinfo xz zstd gzip python3; do command -v $t >/dev/null || fail "$t not installed: run scripts/install-deps.sh"; done
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+need_binary "$bin"
+need_kernel "$rel"
+need_tools 'not installed: run scripts/install-deps.sh' modinfo xz zstd gzip python3
+make_work
 
 "$root/scripts/kbuild-build.sh" "$rel" "$root/examples/hello" "$work/hello" || fail "real build of examples/hello failed"
 "$root/scripts/kbuild-build.sh" "$rel" "$root/testdata/modules/noversion" "$work/nover" || fail "real build of noversion failed"

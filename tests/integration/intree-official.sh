@@ -11,15 +11,11 @@
 #   srcversion, and the others must be predicted to carry none) and requires exit 0 with every module of the
 #   directory compared and "equal". Prints a summary line: modules, how many carry a srcversion.
 #   Exit 1 on any difference or when a prerequisite is missing (a missing prerequisite is a failure, never a pass).
-set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-fail() { echo "intree-official: FAIL: $*" >&2; exit 1; }
-
-[ $# -eq 2 ] || { sed -n '4p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
+[ $# -eq 2 ] || usage 4
 binary=$1 dir=$2
-[ -x "$binary" ] || fail "binary '$binary' not found"
+need_binary "$binary" 'not found'
 src=$("$root/scripts/fetch-linux-source.sh" "$dir") || fail "scripts/fetch-linux-source.sh $dir failed"
 image=$("$root/scripts/fetch-linux-image.sh") || fail "scripts/fetch-linux-image.sh failed"
 [ -d "$image/kernel/$dir" ] || fail "Debian's image has no kernel/$dir"

@@ -6,16 +6,13 @@
 #  4. changing the kernel build directory (a copy of it, then a file in it touched) makes a new entry;
 #  5. the module directory is never written to.
 # usage: plan-cache.sh <binary> <kernel-release>
-set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 bin=$1 rel=$2
-here=$(cd "$(dirname "$0")" && pwd)
-fail() { echo "plan-cache: FAIL: $*" >&2; exit 1; }
-[ -x "$bin" ] || fail "binary '$bin' missing"
+need_binary "$bin"
 kdir=$(readlink -f "/lib/modules/$rel/build") || fail "kernel $rel not installed"
-[ -e "$kdir/Makefile" ] || fail "kernel $rel not installed: run scripts/install-deps.sh"
+need_kernel "$rel"
 
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+make_work
 cp -a "$here/../../examples/hello" "$work/hello"
 snapshot() { (cd "$work/hello" && find . -printf '%p %s %T@ %m\n' | sort); }
 before=$(snapshot)

@@ -7,14 +7,11 @@
 # and the prediction's (srcversion-predict <dir> <kernel>): 0 predicted, 3 no srcversion or cannot predict (with the
 # reason), 2 bad usage or input.
 # usage: plan-exit-status.sh <binary> <kernel-release>
-set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 bin=$1 rel=$2
-here=$(cd "$(dirname "$0")" && pwd)
-fail() { echo "plan-exit-status: FAIL: $*" >&2; exit 1; }
-[ -x "$bin" ] || fail "binary '$bin' missing"
-[ -e "/lib/modules/$rel/build/Makefile" ] || fail "kernel $rel not installed: run scripts/install-deps.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+need_binary "$bin"
+need_kernel "$rel"
+make_work
 
 expect() { # expect <status> <stderr-pattern> <args...>
   local want=$1 pattern=$2; shift 2

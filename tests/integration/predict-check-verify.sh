@@ -12,21 +12,16 @@
 #
 # usage: predict-check-verify.sh <binary> <kernel-release>
 #   Exit 0 only if every expectation holds; a missing prerequisite (binary, kernel, xz, zstd, gzip, python3) fails.
-set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-fail() { echo "predict-check-verify: FAIL: $*" >&2; exit 1; }
-
-[ $# -eq 2 ] || { sed -n '13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
+[ $# -eq 2 ] || usage 13
 bin=$1 rel=$2
-[ -x "$bin" ] || fail "binary '$bin' not found"
-[ -e "/lib/modules/$rel/build/Makefile" ] || fail "kernel $rel is not installed"
-for tool in xz zstd gzip python3; do command -v $tool >/dev/null || fail "$tool is not installed"; done
+need_binary "$bin" 'not found'
+need_kernel "$rel" 'is not installed'
+need_tools 'is not installed' xz zstd gzip python3
 case "$rel" in *+deb13-*) PATH=/var/lib/srcv-kbuild7/bin:$PATH ;; esac
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/predict-check-verify.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+make_work predict-check-verify
 hello=$work/src/hello
 mkdir -p "$work/src" && cp -a "$root/examples/hello" "$hello"
 snapshot() { (cd "$1" && find . -printf '%p %s %T@\n' | sort); }

@@ -26,55 +26,34 @@
 #   Exit 0 only if everything is equal; 1 on any difference (both sides are printed) or when something needed is
 #   missing (the binary, the kernel, dkms, a golden): a missing prerequisite is a failure, never a pass.
 #   SRCV_KEEP_BUILD=1 keeps the scratch build (its path is printed).
-set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-kbuild_build=$root/scripts/kbuild-build.sh
-# shellcheck source=lib.sh
-. "$here/lib.sh"
-
-fail() { echo "real-kbuild-from-build: FAIL: $*" >&2; exit 1; }
-
-[ $# -eq 3 ] || { sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
+[ $# -eq 3 ] || usage 4,5
 bin=$1 rel=$2 dir=${3%/}
 
-case "$bin" in */*) ;; *) bin=$(command -v "$bin" || echo "$bin") ;; esac
-[ -f "$bin" ] && [ -x "$bin" ] ||
-  fail "binary '$bin' does not exist or is not executable: build srcversion-predict first (cmake -S . -B build && cmake --build build)"
-[ -d "$dir" ] || fail "'$dir' is not a directory"
-dir=$(cd "$dir" && pwd -P)
+need_built_binary
+need_dir
 case "$rel" in
   *+deb13-*) ;;  # kbuild-build.sh sets these up with scripts/kbuild7-on-bookworm.sh (and fails loudly if it cannot)
-  *) [ -e "/lib/modules/$rel/build/Makefile" ] ||
-       fail "kernel $rel is not installed (/lib/modules/$rel/build/Makefile missing): run scripts/install-deps.sh" ;;
+  *) need_kernel "$rel" "is not installed (/lib/modules/$rel/build/Makefile missing): run scripts/install-deps.sh" ;;
 esac
 modinfo=$(command -v modinfo || echo /sbin/modinfo)
 [ -x "$modinfo" ] || fail "modinfo not found: install kmod"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/srcv-itest.XXXXXX")
-work=$(cd "$work" && pwd -P)
-if [ "${SRCV_KEEP_BUILD:-0}" = 1 ]; then
-  echo "real-kbuild-from-build: keeping the build in $work" >&2
-else
-  trap 'rm -rf "$work"' EXIT
-fi
+make_kept_work srcv-itest 'the build'
 
 # ---- 1. the real build
 is_case=0 expect_fail=0 why=
 if [ -f "$dir/dkms.conf" ]; then
   kind=dkms
-  build=$("$kbuild_build" --dkms "$rel" "$dir" "$work/dkms" 2>"$work/build.err") || {
-    cat "$work/build.err" >&2; fail "the real dkms build of $dir for $rel failed (output above)"; }
+  dkms_build_checked "$work/dkms"
+  build=$dkms_built
 else
   kind=kbuild
   [ -f "$dir/Kbuild" ] || [ -f "$dir/Makefile" ] || fail "'$dir' has neither dkms.conf nor a Kbuild/Makefile"
   if [ -f "$dir/case.txt" ]; then
     is_case=1
-    while read -r glob reason; do
-      # shellcheck disable=SC2053
-      if [[ $rel == $glob ]]; then expect_fail=1 why=$reason; fi
-    done < <(sed -n 's/^build-fails:[[:space:]]*//p' "$dir/case.txt")
+    read_build_fails
   fi
   build=$work/build
   kbuild_build_checked "$build"
@@ -85,15 +64,7 @@ subs=()
 if [ -f "$build/modules.order" ]; then
   subs=(.)
 elif [ $kind = dkms ]; then
-  while IFS= read -r loc; do
-    loc=${loc%/}
-    [ -n "$loc" ] || loc=.
-    case " ${subs[*]} " in *" $loc "*) continue ;; esac
-    [ -f "$build/$loc/modules.order" ] || fail "the dkms build of $dir for $rel has no modules.order at the top nor in BUILT_MODULE_LOCATION '$loc' ($build)"
-    subs+=("$loc")
-  done < <(cd "$build" && kernelver=$rel kernel_source_dir=/lib/modules/$rel/build arch=$(uname -m) \
-             dkms_tree=${build%/*/*/build} bash -c '. ./dkms.conf >/dev/null 2>&1
-               for ((i = 0; i < ${#BUILT_MODULE_NAME[@]}; i++)); do echo "${BUILT_MODULE_LOCATION[$i]:-}"; done')
+  add_dkms_module_locations
 fi
 if [ ${#subs[@]} = 0 ] && [ $kind = kbuild ] && [ "$expect_fail" = 1 ]; then
   # A build that fails by design before Kbuild writes modules.order (a compile error, e.g. the module's own #error):

@@ -39,635 +39,207 @@
 #   something needed is missing (the binary, the kernel, dkms, python3): a missing prerequisite is a failure, never a
 #   pass. SRCV_KEEP_BUILD=1 keeps the scratch build and the plan (their path is printed).
 #   --self-test checks this script's own .cmd reader (make unescaping, shell splitting) against bash and exits.
-set -uo pipefail
-
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-kbuild_build=$root/scripts/kbuild-build.sh
-# shellcheck source=lib.sh
-. "$here/lib.sh"
-
-fail() { echo "real-kbuild-plan: FAIL: $*" >&2; exit 1; }
-
-# The comparison (python3, standard library only). Invoked as: compare.py self-test
-#   or: compare.py <plan.json> <plan-exit-status> <build-dir> <kernel-release> <expect-fail 0|1> <sub>...
-read -r -d '' compare_py <<'PY'
-import difflib, json, os, re, subprocess, sys
-
-class ShellSyntax(Exception):
-    pass
-
-def unmake(text):
-    """The command as Kbuild's make-cmd wrote it into a .cmd file, back to shell text: $$ -> $, $(pound) -> #."""
-    out, i = [], 0
-    while i < len(text):
-        if text.startswith('$$', i):
-            out.append('$'); i += 2
-        elif text.startswith('$(pound)', i):
-            out.append('#'); i += 8
-        else:
-            out.append(text[i]); i += 1
-    return ''.join(out)
-
-def shell_words(text):
-    """POSIX shell word splitting of the first command of `text` (no expansions are done).
-    Returns (words, what ended the command, notes). The first unquoted ; (or & | newline) ends it;
-    quotes and backslashes are removed as the shell removes them; an unquoted # starting a word starts a comment."""
-    words, notes = [], []
-    word, in_word, i, n = [], False, 0, len(text)
-    def finish():
-        nonlocal word, in_word
-        if in_word:
-            words.append(''.join(word))
-        word, in_word = [], False
-    while i < n:
-        c = text[i]
-        if c in ' \t':
-            finish(); i += 1
-        elif c in ';&|\n':
-            finish()
-            op = text[i:i + 2] if text[i:i + 2] in ('&&', '||', ';;') else c
-            return words, op, notes
-        elif c in '<>()':
-            raise ShellSyntax("unquoted shell operator %r before the first ';': its argv is not a plain word list" % c)
-        elif c == '#' and not in_word:
-            j = text.find('\n', i)
-            if j < 0:
-                break
-            i = j
-        elif c == "'":
-            j = text.find("'", i + 1)
-            if j < 0:
-                raise ShellSyntax("unterminated single quote")
-            word.append(text[i + 1:j]); in_word = True; i = j + 1
-        elif c == '"':
-            in_word = True; i += 1
-            while True:
-                if i >= n:
-                    raise ShellSyntax("unterminated double quote")
-                d = text[i]
-                if d == '"':
-                    i += 1; break
-                if d == '\\' and i + 1 < n and text[i + 1] in '$`"\\\n':
-                    if text[i + 1] != '\n':
-                        word.append(text[i + 1])
-                    i += 2; continue
-                if d in '$`':
-                    notes.append("expansion character %r inside double quotes taken literally" % d)
-                word.append(d); i += 1
-        elif c == '\\':
-            if i + 1 < n:
-                if text[i + 1] != '\n':
-                    word.append(text[i + 1]); in_word = True
-                i += 2
-            else:
-                word.append(c); in_word = True; i += 1
-        else:
-            if c in '$`':
-                notes.append("unquoted expansion character %r taken literally" % c)
-            word.append(c); in_word = True; i += 1
-    finish()
-    return words, None, notes
-
-CMD_RE = re.compile(r'^(savedcmd|cmd)_(\S+) := (.*)$')
-SOURCE_RE = re.compile(r'^source_(\S+) := (.*)$')
-
-def read_deps(path):
-    """The deps_<target> entries of a .cmd file, in order, without the $(wildcard include/config/...) lines;
-    None if it has no deps_ section."""
-    with open(path, encoding='utf-8', errors='surrogateescape') as f:
-        lines = f.read().split('\n')
-    deps, inside = None, False
-    for line in lines:
-        if not inside:
-            if re.match(r'^deps_\S+ := \\$', line):
-                inside, deps = True, []
-            continue
-        if not line.strip():
-            break
-        entry = line.strip()
-        if entry.endswith('\\'):
-            entry = entry[:-1].rstrip()
-        if entry.startswith('$(wildcard '):
-            continue
-        deps.append(entry)
-    return deps
-
-def read_cmd_file(path):
-    """(target, command words, source or None, notes) of an object's .cmd file."""
-    with open(path, encoding='utf-8', errors='surrogateescape') as f:
-        lines = f.read().split('\n')
-    cmd = source = None
-    for line in lines:
-        if cmd is None:
-            m = CMD_RE.match(line)
-            if m:
-                cmd = m
-                continue
-        if source is None:
-            m = SOURCE_RE.match(line)
-            if m:
-                source = m.group(2)
-    if cmd is None:
-        raise ShellSyntax("no cmd_<target> := / savedcmd_<target> := line")
-    words, op, notes = shell_words(unmake(cmd.group(3)))
-    if op not in (None, ';'):
-        notes.append("the first command ends at %r, not at ';'" % op)
-    return cmd.group(2), words, source, notes
-
-def self_test():
-    # (text of a .cmd line's command, as in the file; expected words, or None to ask bash only)
-    cases = [
-        ("  gcc -c -o /m/a.o /m/a.c; ./tools/objtool/objtool --module /m/a.o", ['gcc', '-c', '-o', '/m/a.o', '/m/a.c']),
-        ("gcc -DKBUILD_BASENAME='\"a\"' -DKBUILD_MODNAME='\"a\"' -c a.c", ['gcc', '-DKBUILD_BASENAME="a"', '-DKBUILD_MODNAME="a"', '-c', 'a.c']),
-        ("gcc '-DX=\"a;b\"' -c a.c ; next", ['gcc', '-DX="a;b"', '-c', 'a.c']),
-        ("gcc \"-DY=a;b\" -DZ='c;d' x;y", ['gcc', '-DY=a;b', '-DZ=c;d', 'x']),
-        ("gcc -DH='$$x' -DP=$(pound)1 -DQ='$$(pound)' -DR=\\$$HOME", ['gcc', '-DH=$x', '-DP=#1', '-DQ=$(pound)', '-DR=$HOME']),
-        ("gcc a\\ b \"c\\\"d\" \"e\\f\" 'g\\h' '' x", ['gcc', 'a b', 'c"d', 'e\\f', 'g\\h', '', 'x']),
-        ("gcc -Wp,-MMD,./.a.o.d   -c\t-o a.o a.c", ['gcc', '-Wp,-MMD,./.a.o.d', '-c', '-o', 'a.o', 'a.c']),
-        ("gcc x $(pound) comment ; y", ['gcc', 'x']),
-        ("gcc x$(pound)y \"$(pound)\" z", ['gcc', 'x#y', '#', 'z']),
-        ("gcc a && b", ['gcc', 'a']),
-        ("gcc 'a'\"b\"c d", ['gcc', 'abc', 'd']),
-        ("gcc 'it'\\''s' x", ['gcc', "it's", 'x']),
-        ("gcc -DS='\\'' x", None),  # the shell: -DS=\ then an unterminated quote -> syntax error
-    ]
-    bad = 0
-    for text, want in cases:
-        shell = unmake(text)
-        try:
-            got = shell_words(shell)[0]
-        except ShellSyntax as e:
-            got = 'ShellSyntax: %s' % e
-        # bash as the oracle: a function prints its arguments NUL-separated and exits, so only the first command runs;
-        # $x and $HOME are set to themselves, so that bash expanding them gives what the literal reading gives
-        script = "set -f; p() { printf '%s\\0' \"$@\"; exit 0; }; p " + shell + "\n"
-        r = subprocess.run(['bash', '--norc', '--noprofile', '-c', script], capture_output=True,
-                           env={'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'HOME': '$HOME', 'x': '$x'})
-        oracle = 'ShellSyntax' if r.returncode != 0 else r.stdout.decode().split('\0')[:-1]
-        ok = True
-        if want is not None and got != want:
-            ok = False
-        if oracle == 'ShellSyntax':
-            ok = ok and isinstance(got, str)
-        elif oracle is not None and got != oracle:
-            ok = False
-        print('%s %r -> %r%s' % ('ok  ' if ok else 'FAIL', text, got, '' if oracle is None else '  (bash: %r)' % (oracle,)))
-        bad += not ok
-    print('self-test: %s' % ('PASS' if not bad else '%d FAILED' % bad))
-    return 1 if bad else 0
-
-def read_lines(path):
-    with open(path, encoding='utf-8', errors='surrogateescape') as f:
-        text = f.read()
-    lines = text.split('\n')
-    if lines and lines[-1] == '':
-        lines.pop()
-    return lines
-
-def strip_module_suffix(s):
-    for suffix in ('.ko', '.o'):
-        if s.endswith(suffix):
-            return s[:-len(suffix)]
-    return s
-
-def side_by_side(label_a, a, label_b, b, limit=40):
-    out = ['    %-60s | %s' % (label_a, label_b)]
-    for k in range(max(len(a), len(b))):
-        x = a[k] if k < len(a) else '(none)'
-        y = b[k] if k < len(b) else '(none)'
-        out.append('  %s %-60s | %s' % ('  ' if x == y else '!=', x, y))
-        if k + 1 >= limit:
-            out.append('    ... (%d and %d lines in all)' % (len(a), len(b)))
-            break
-    return '\n'.join(out)
-
-def token_diff(planned, real):
-    out = ['    planned %d tokens, real %d tokens' % (len(planned), len(real))]
-    first = next((k for k in range(min(len(planned), len(real))) if planned[k] != real[k]), min(len(planned), len(real)))
-    out.append('    first difference at token %d:' % first)
-    for k in range(max(0, first - 1), min(max(len(planned), len(real)), first + 3)):
-        x = repr(planned[k]) if k < len(planned) else '(none)'
-        y = repr(real[k]) if k < len(real) else '(none)'
-        out.append('      %s [%d] planned %s' % ('  ' if x == y else '!=', k, x))
-        out.append('      %s [%d] real    %s' % ('  ' if x == y else '!=', k, y))
-    shown = 0
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=planned, b=real, autojunk=False).get_opcodes():
-        if tag == 'equal':
-            continue
-        out.append('    %-7s planned[%d:%d] %r -> real[%d:%d] %r' % (tag, i1, i2, planned[i1:i2][:6], j1, j2, real[j1:j2][:6]))
-        shown += 1
-        if shown == 8:
-            out.append('    ... (more differences)')
-            break
-    return '\n'.join(out)
-
-def compare(plan_file, plan_rc, build, rel, expect_fail, subs):
-    problems, notes = [], []
-    counts = {'modules': 0, 'mods': 0, 'objects': 0, 'deps': 0, 'deps_entries': 0, 'deps_unknown': 0, 'deps_cmd': 0,
-              'predicted': 0, 'predict_unknown': 0}
-    # the prediction made before the build, per module: "<path> <srcversion>" or "<path> -"
-    predicted = {}
-    try:
-        for line in read_lines(os.path.join(os.path.dirname(plan_file), 'predict.out')):
-            if ' ' in line:
-                predicted[line.rsplit(' ', 1)[0]] = line.rsplit(' ', 1)[1]
-    except OSError:
-        pass
-    predict_notes = open(os.path.join(os.path.dirname(plan_file), 'predict.err'), errors='replace').read() \
-        if os.path.exists(os.path.join(os.path.dirname(plan_file), 'predict.err')) else ''
-    # the deps subcommand's lists, by source (the same compiles as the plan's objects)
-    try:
-        deps_cmd = {d['file']: d for d in json.load(open(os.path.join(os.path.dirname(plan_file), 'deps.json')))}
-    except (OSError, ValueError):
-        deps_cmd = {}
-    # case.txt's "deps-unknown: <object> <name>" lines: objects whose list the plan must call unknown, naming <name>
-    deps_unknown = dict(x.split(' ', 1) for x in os.environ.get('SRCV_DEPS_UNKNOWN', '').split('\n') if ' ' in x)
-
-    # the real side: modules.order of each M= directory
-    real = []                 # (normalized path relative to <build>, M= directory, module relative to it)
-    missing_order = []
-    for sub in subs:
-        d = build if sub == '.' else os.path.join(build, sub)
-        prefix = '' if sub == '.' else sub + '/'
-        order = os.path.join(d, 'modules.order')
-        if not os.path.isfile(order):
-            missing_order.append(order)
-            continue
-        for line in read_lines(order):
-            if not line:
-                continue
-            m = os.path.relpath(line, d) if os.path.isabs(line) else line
-            m = strip_module_suffix(m)
-            real.append((os.path.normpath(prefix + m), d, m))
-    for order in missing_order:
-        (notes if expect_fail else problems).append('the real build wrote no %s' % order)
-
-    def where(path):  # M= directory and module path relative to it, for a planned module path
-        for p, d, m in real:
-            if p == os.path.normpath(path):
-                return d, m
-        for sub in subs:
-            if sub != '.' and os.path.normpath(path).startswith(os.path.normpath(sub) + '/'):
-                return os.path.join(build, sub), os.path.relpath(path, sub)
-        return build, path
-
-    def plan_json():
-        try:
-            with open(plan_file) as f:
-                return json.load(f)
-        except (OSError, ValueError):
-            return None
-    if plan_rc != 0 and (plan_json() or {}).get('modules'):
-        # exit 3 with a whole plan: only some objects' dependency lists are unknown (deps_error, compared below)
-        notes.append('plan exited %d with a plan: some dependency lists are unknown' % plan_rc)
-    elif plan_rc != 0:
-        # exit 3: acceptable only for a build that fails by design and did not write everything a plan describes
-        reached = not missing_order
-        unreached = []
-        for p, d, m in real:
-            mod = os.path.join(d, m + '.mod')
-            if not os.path.isfile(mod):
-                unreached.append(mod); continue
-            for e in read_lines(mod):
-                if not e or e.endswith('.a'):
-                    continue
-                o = e if os.path.isabs(e) else os.path.join(d, e)
-                cmd = os.path.join(os.path.dirname(o), '.' + os.path.basename(o) + '.cmd')
-                if not os.path.isfile(cmd):
-                    unreached.append(cmd)
-        reached = reached and not unreached
-        if not expect_fail:
-            problems.append('plan exited %d, but real Kbuild builds this directory' % plan_rc)
-        elif reached:
-            problems.append('plan exited %d, but the (failing by design) real build wrote modules.order, every .mod and '
-                            'every object .cmd file: the plan should describe them' % plan_rc)
-        else:
-            notes.append('plan exited %d; the real build fails by design before writing %s' %
-                         (plan_rc, ', '.join((missing_order + unreached)[:3]) + (' ...' if len(missing_order + unreached) > 3 else '')))
-        return problems, notes, counts
-
-    with open(plan_file) as f:
-        plan = json.load(f)
-    if plan.get('module_dir') != build:
-        problems.append('plan module_dir is %r, the directory planned and built is %r' % (plan.get('module_dir'), build))
-    if plan.get('kernel', {}).get('release') != rel:
-        problems.append('plan kernel.release is %r, not %r' % (plan.get('kernel', {}).get('release'), rel))
-
-    planned = plan.get('modules', [])
-    if not planned:
-        problems.append('plan exited 0 with no module (a directory that builds nothing is exit 3)')
-    planned_paths = [os.path.normpath(m.get('path', '')) for m in planned]
-    real_paths = [p for p, _, _ in real]
-    if not missing_order and planned_paths != real_paths:
-        problems.append('modules (in modules.order order) differ:\n' +
-                        side_by_side('planned', planned_paths, 'real modules.order', real_paths))
-    elif missing_order and real_paths and planned_paths[:len(real_paths)] != real_paths:
-        problems.append('modules differ from the modules.order files the failing build wrote:\n' +
-                        side_by_side('planned', planned_paths, 'real modules.order', real_paths))
-
-    for m in planned:
-        path = m.get('path', '')
-        label = 'module %s' % path
-        if os.path.basename(strip_module_suffix(path)) != m.get('name'):
-            problems.append('%s: name is %r' % (label, m.get('name')))
-        d, rel_m = where(path)
-        counts['modules'] += 1
-        mod = os.path.join(d, rel_m + '.mod')
-        if not os.path.isfile(mod):
-            (notes if expect_fail else problems).append('%s: the real build wrote no %s' % (label, mod))
-            continue
-        real_entries = read_lines(mod)
-        counts['mods'] += 1
-        # the prediction against modinfo of the built module
-        ko = next((os.path.join(d, rel_m + x) for x in ('.ko', '.ko.xz', '.ko.zst', '.ko.gz')
-                   if os.path.exists(os.path.join(d, rel_m + x))), None)
-        want = predicted.get(path)
-        if ko is None:
-            notes.append('%s: no module file was built: the prediction (%s) is not compared' % (label, want))
-        else:
-            r = subprocess.run(['modinfo', '-F', 'srcversion', ko], capture_output=True, text=True)
-            real_sv = r.stdout.strip() or '-'
-            if want is None:
-                problems.append('%s: srcversion-predict printed no line for it' % label)
-            elif want == '-' and real_sv == '-':
-                counts['predicted'] += 1  # "no srcversion", as the real build
-            elif want == '-':
-                unknown_ok = any(os.path.basename(o.get('object', '')) in deps_unknown for o in m.get('objects', []))
-                if unknown_ok or ('%s: cannot predict' % m.get('path')) in predict_notes:
-                    counts['predict_unknown'] += 1
-                    notes.append('%s: not predicted (real: %s): %s' % (label, real_sv, predict_notes.strip()[:300]))
-                else:
-                    problems.append('%s: predicted "-" without a reason, real build gives %s' % (label, real_sv))
-            elif want != real_sv:
-                problems.append('%s: PREDICTED %s, the real build gives %s (modinfo of %s)' % (label, want, real_sv, ko))
-            else:
-                counts['predicted'] += 1
-        if m.get('mod_entries') != real_entries:
-            problems.append('%s: mod_entries differ from %s:\n' % (label, mod) +
-                            side_by_side('planned mod_entries', m.get('mod_entries', []), 'real .mod', real_entries))
-        real_objects = [e for e in real_entries if e and not e.endswith('.a')]
-        planned_objects = [o.get('object') for o in m.get('objects', [])]
-        if planned_objects != real_objects:
-            problems.append('%s: objects differ from the .mod entries that are not .a:\n' % label +
-                            side_by_side('planned objects', planned_objects, 'real .mod (no .a)', real_objects))
-        for o in m.get('objects', []):
-            obj = o.get('object', '')
-            p = obj if os.path.isabs(obj) else os.path.join(d, obj)
-            cmdf = os.path.join(os.path.dirname(p), '.' + os.path.basename(p) + '.cmd')
-            olabel = '%s, object %s' % (label, obj)
-            want = deps_unknown.get(os.path.basename(obj))
-            if want is not None:
-                if 'deps_error' not in o:
-                    problems.append('%s: case.txt expects "cannot predict" for its dependency list (%s), the plan gives one'
-                                    % (olabel, want))
-                elif want not in o['deps_error']:
-                    problems.append('%s: the plan cannot predict its dependency list as case.txt expects, but its reason '
-                                    'does not name %r: %s' % (olabel, want, o['deps_error']))
-                else:
-                    counts['deps_unknown'] += 1
-                    notes.append('%s: dependency list unknown, as case.txt expects: %s' % (olabel, o['deps_error']))
-            if not os.path.isfile(cmdf):
-                (notes if expect_fail else problems).append('%s: the real build wrote no %s' % (olabel, cmdf))
-                continue
-            try:
-                target, words, source, cmd_notes = read_cmd_file(cmdf)
-            except ShellSyntax as e:
-                problems.append('%s: cannot read the command of %s: %s' % (olabel, cmdf, e))
-                continue
-            counts['objects'] += 1
-            for note in cmd_notes:
-                notes.append('%s: %s: %s' % (olabel, cmdf, note))
-            planned_words = o.get('command', [])
-            if planned_words != words:
-                problems.append('%s: command differs from %s (target %s):\n' % (olabel, cmdf, target) +
-                                token_diff(planned_words, words))
-            if source is None:
-                notes.append('%s: %s has no source_ line' % (olabel, cmdf))
-            elif o.get('source') != source:
-                problems.append('%s: source %r, real %s says %r' % (olabel, o.get('source'), cmdf, source))
-            # the front end: the planned deps against the real deps_ section, entry by entry
-            real_deps = read_deps(cmdf)
-            if real_deps is None:
-                problems.append('%s: %s has no deps_ section' % (olabel, cmdf))
-            elif os.path.basename(obj) in deps_unknown:
-                pass  # checked above
-            elif 'deps_error' in o:
-                problems.append('%s: the plan cannot predict its dependency list (%s), but real Kbuild built it' %
-                                (olabel, o['deps_error']))
-            elif 'deps' not in o:
-                problems.append('%s: the plan has no deps (was --deps given?)' % olabel)
-            else:
-                counts['deps'] += 1
-                counts['deps_entries'] += len(real_deps)
-                if o['deps'] != real_deps:
-                    diff = list(difflib.unified_diff(real_deps, o['deps'], 'real deps_', 'planned deps', lineterm='', n=1))
-                    problems.append('%s: deps differ from %s (%d planned, %d real):\n    ' %
-                                    (olabel, cmdf, len(o['deps']), len(real_deps)) + '\n    '.join(diff[:40]))
-                from_cmd = deps_cmd.get(o.get('source'))
-                if from_cmd is None:
-                    problems.append('%s: the deps subcommand gave nothing for %s' % (olabel, o.get('source')))
-                elif from_cmd.get('deps') != real_deps:
-                    problems.append('%s: the deps subcommand differs from %s: %s' %
-                                    (olabel, cmdf, from_cmd.get('deps_error') or '%d entries, real %d' %
-                                     (len(from_cmd.get('deps') or []), len(real_deps))))
-                else:
-                    counts['deps_cmd'] += 1
-    return problems, notes, counts
-
-def main(argv):
-    if argv[1:2] == ['self-test']:
-        return self_test()
-    plan_file, plan_rc, build, rel, expect_fail = argv[1], int(argv[2]), argv[3], argv[4], argv[5] == '1'
-    subs = argv[6:]
-    problems, notes, counts = compare(plan_file, plan_rc, build, rel, expect_fail, subs)
-    for note in notes:
-        print('real-kbuild-plan: note: ' + note, file=sys.stderr)
-    for problem in problems:
-        print('real-kbuild-plan: DIFF: ' + problem, file=sys.stderr)
-    print('%d module(s), %d .mod file(s), %d command(s), %d deps list(s) of %d entries (and %d of the deps '
-          'subcommand) compared, %d srcversion(s) predicted equal to modinfo (%d not predicted)%s' %
-          (counts['modules'], counts['mods'], counts['objects'], counts['deps'], counts['deps_entries'], counts['deps_cmd'],
-           counts['predicted'], counts['predict_unknown'],
-           ', %d deps list(s) unknown as expected' % counts['deps_unknown'] if counts['deps_unknown'] else ''))
-    return 1 if problems else 0
-
-sys.exit(main(sys.argv))
-PY
-
-command -v python3 >/dev/null || fail "python3 not found (needed for the comparison)"
-if [ "${1:-}" = --self-test ]; then python3 -c "$compare_py" self-test; exit $?; fi
-
-[ $# -eq 3 ] || { sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
-bin=$1 rel=$2 dir=${3%/}
-
-case "$bin" in */*) ;; *) bin=$(command -v "$bin" || echo "$bin") ;; esac
-[ -f "$bin" ] && [ -x "$bin" ] ||
-  fail "binary '$bin' does not exist or is not executable: build srcversion-predict first (cmake -S . -B build && cmake --build build)"
-bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
-[ -d "$dir" ] || fail "'$dir' is not a directory"
-dir=$(cd "$dir" && pwd -P)
-
-# The kernel, and the PATH its real build uses (kbuild-build.sh's rules): a 7.x Kbuild from Debian 13 needs the gcc-14
-# wrapper of scripts/kbuild7-on-bookworm.sh, which is set up here (idempotently) because the plan runs before the build.
-kdir=/lib/modules/$rel/build
-plan_path=$PATH
-case "$rel" in
-  *+deb13-*)
-    priv=${KBUILD7_PRIV:-/var/lib/srcv-kbuild7}
-    kbver=${rel%-*}
-    if [ ! -e "$kdir/Makefile" ] || [ ! -x "$priv/bin/x86_64-linux-gnu-gcc-14" ] ||
-       [ ! -e "/usr/lib/linux-kbuild-$kbver/scripts/mod/modpost.elf" ]; then
-      echo "real-kbuild-plan: setting up Kbuild $rel with scripts/kbuild7-on-bookworm.sh" >&2
-      got=$(KBUILD7_VERSION=$kbver "$root/scripts/kbuild7-on-bookworm.sh") ||
-        fail "scripts/kbuild7-on-bookworm.sh failed to set up $rel"
-      [ "$got" = "$rel" ] || fail "scripts/kbuild7-on-bookworm.sh set up '$got', not '$rel'"
-    fi
-    plan_path=$priv/bin:$PATH
-    ;;
-esac
-[ -e "$kdir/Makefile" ] ||
-  fail "kernel $rel is not installed ($kdir/Makefile missing): run scripts/install-deps.sh (6.1/6.12) or scripts/kbuild7-on-bookworm.sh (7.x)"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/srcv-plantest.XXXXXX")
-work=$(cd "$work" && pwd -P)
-if [ "${SRCV_KEEP_BUILD:-0}" = 1 ]; then
-  echo "real-kbuild-plan: keeping the build and the plan in $work" >&2
-else
-  trap 'rm -rf "$work"' EXIT
-fi
-
-# ---- 1. where the real build will run, and the plan of that directory (before building)
-expect_fail=0 why= deps_unknown=
-if [ -f "$dir/dkms.conf" ]; then
-  kind=dkms
-  # PACKAGE_NAME and PACKAGE_VERSION as dkms (and kbuild-build.sh) read them; dkms builds in
-  # <dkmstree>/<name>/<version>/build, which kbuild-build.sh puts at <out>/dkms.
-  read -r name version < <(cd "$dir" && kernelver=$rel kernel_source_dir=$kdir arch=$(uname -m) dkms_tree=/nonexistent \
-      bash -c '. ./dkms.conf >/dev/null 2>&1; echo "$PACKAGE_NAME $PACKAGE_VERSION"')
-  [ -n "${name:-}" ] && [ -n "${version:-}" ] || fail "cannot read PACKAGE_NAME and PACKAGE_VERSION from $dir/dkms.conf"
-  out=$work/dkms
-  build=$out/dkms/$name/$version/build
-else
-  kind=kbuild
-  [ -f "$dir/Kbuild" ] || [ -f "$dir/Makefile" ] || fail "'$dir' has neither dkms.conf nor a Kbuild/Makefile"
-  if [ -f "$dir/case.txt" ]; then
-    :
-    while read -r glob reason; do
-      # shellcheck disable=SC2053
-      if [[ $rel == $glob ]]; then expect_fail=1 why=$reason; fi
-    done < <(sed -n 's/^build-fails:[[:space:]]*//p' "$dir/case.txt")
-    deps_unknown=$(sed -n 's/^deps-unknown:[[:space:]]*//p' "$dir/case.txt")
-    while read -r glob object text; do
-      # shellcheck disable=SC2053
-      if [[ $rel == $glob ]]; then deps_unknown+=$'\n'"$object $text"; fi
-    done < <(sed -n 's/^deps-unknown-on:[[:space:]]*//p' "$dir/case.txt")
-  fi
-  if [ -f "$dir/kbuild-make-args" ] &&
-     grep -v -E '^[[:space:]]*(#|$)|^CONFIG_MODULE_SRCVERSION_ALL=' "$dir/kbuild-make-args" | grep -q .; then
-    echo "real-kbuild-plan: note: $dir/kbuild-make-args gives the real build make arguments that plan is not told" >&2
-  fi
-  out=$work/build
-  build=$out
-fi
-mkdir -p "$(dirname "$build")" || fail "cannot create $(dirname "$build")"
-cp -a "$dir" "$build" || fail "cannot copy $dir to $build"
-
-snapshot() { (cd "$build" && find . -printf '%p %y %s %T@ %m\n' | LC_ALL=C sort); }
-before=$(snapshot)
+#   The comparison itself is real_kbuild_plan.py, beside this script.
+. "$(dirname "$0")/lib.sh"
+compare_py=$here/real_kbuild_plan.py
 # The environment kbuild-build.sh clears for a real build is cleared for the plan too.
 clean_env=(-u KBUILD_EXTMOD -u KBUILD_OUTPUT -u KBUILD_SRC -u ARCH -u CROSS_COMPILE -u CC -u LD -u LLVM -u MAKEFLAGS
            -u MFLAGS -u GNUMAKEFLAGS -u MAKELEVEL -u M -u O -u V -u W -u C -u KCFLAGS -u KCPPFLAGS -u KERNELRELEASE)
-(cd "$work" && env "${clean_env[@]}" LC_ALL=C PATH="$plan_path" "$bin" plan "$build" "$rel" --json --deps) \
-  > "$work/plan.json" 2> "$work/plan.err"
-prc=$?
-status=0
-if [ $prc -ne 0 ] && [ $prc -ne 3 ]; then
-  cat "$work/plan.err" >&2
-  fail "plan $build $rel exited $prc (stderr above)"
-fi
-if [ $prc -eq 3 ]; then
-  echo "real-kbuild-plan: plan $build $rel exited 3:" >&2
-  sed 's/^/  /' "$work/plan.err" >&2
-fi
-# The deps subcommand on the same compiles, as a compilation database (directory, arguments, file): its lists are
-# compared with the real .o.cmd files too.
-if [ $prc -eq 0 ] || [ $prc -eq 3 ]; then
-  python3 -c '
-import json, sys
-try:
-    plan = json.load(open(sys.argv[1]))
-except ValueError:
-    plan = {"modules": []}
-json.dump([{"directory": plan["make_dir"], "arguments": o["command"], "file": o["source"]}
-           for m in plan.get("modules", []) for o in m["objects"]], open(sys.argv[2], "w"))' "$work/plan.json" "$work/db.json"
-  (cd "$work" && env "${clean_env[@]}" LC_ALL=C PATH="$plan_path" "$bin" deps "$work/db.json" "$rel" --json) \
-    > "$work/deps.json" 2> "$work/deps.err"
-  drc=$?
+
+main() {
+  need_tools 'not found (needed for the comparison)' python3
+  if [ "${1:-}" = --self-test ]; then python3 "$compare_py" self-test; exit $?; fi
+  [ $# -eq 3 ] || usage 4,5
+  bin=$1 rel=$2 dir=${3%/}
+  need_built_binary
+  bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+  need_dir
+  set_up_kernel
+  make_kept_work srcv-plantest 'the build and the plan'
+
+  choose_build_dir   # 1. where the real build will run,
+  plan_before_build  #    and the plan of that directory, before building
+  build_for_real     # 2. the real build, in the same directory
+  find_module_dirs
+  compare_and_report # 3. the comparison
+  exit $status
+}
+
+# set_up_kernel: kdir, the kernel's build directory, and plan_path, the PATH its real build uses (kbuild-build.sh's
+# rules): a 7.x Kbuild from Debian 13 needs the gcc-14 wrapper of scripts/kbuild7-on-bookworm.sh, which is set up
+# here (idempotently) because the plan runs before the build. A kernel that is not installed fails.
+set_up_kernel() {
+  kdir=/lib/modules/$rel/build
+  plan_path=$PATH
+  case "$rel" in
+    *+deb13-*)
+      local priv=${KBUILD7_PRIV:-/var/lib/srcv-kbuild7} kbver=${rel%-*} got
+      if [ ! -e "$kdir/Makefile" ] || [ ! -x "$priv/bin/x86_64-linux-gnu-gcc-14" ] ||
+         [ ! -e "/usr/lib/linux-kbuild-$kbver/scripts/mod/modpost.elf" ]; then
+        echo "real-kbuild-plan: setting up Kbuild $rel with scripts/kbuild7-on-bookworm.sh" >&2
+        got=$(KBUILD7_VERSION=$kbver "$root/scripts/kbuild7-on-bookworm.sh") ||
+          fail "scripts/kbuild7-on-bookworm.sh failed to set up $rel"
+        [ "$got" = "$rel" ] || fail "scripts/kbuild7-on-bookworm.sh set up '$got', not '$rel'"
+      fi
+      plan_path=$priv/bin:$PATH
+      ;;
+  esac
+  need_kernel "$rel" \
+    "is not installed ($kdir/Makefile missing): run scripts/install-deps.sh (6.1/6.12) or scripts/kbuild7-on-bookworm.sh (7.x)"
+}
+
+# choose_build_dir: kind (kbuild or dkms), out (what kbuild-build.sh is given) and build, the directory the real
+# build will run in (a torture case: the M= directory; a DKMS source: <dkms tree>/<name>/<version>/build, which
+# kbuild-build.sh puts at <out>/dkms); and the case's expectations (expect_fail, why, deps_unknown).
+choose_build_dir() {
+  expect_fail=0 why= deps_unknown=
+  if [ -f "$dir/dkms.conf" ]; then
+    kind=dkms
+    # PACKAGE_NAME and PACKAGE_VERSION as dkms (and kbuild-build.sh) read them.
+    read -r name version < <(dkms_conf "$dir" /nonexistent 'echo "$PACKAGE_NAME $PACKAGE_VERSION"')
+    [ -n "${name:-}" ] && [ -n "${version:-}" ] || fail "cannot read PACKAGE_NAME and PACKAGE_VERSION from $dir/dkms.conf"
+    out=$work/dkms
+    build=$out/dkms/$name/$version/build
+  else
+    kind=kbuild
+    [ -f "$dir/Kbuild" ] || [ -f "$dir/Makefile" ] || fail "'$dir' has neither dkms.conf nor a Kbuild/Makefile"
+    if [ -f "$dir/case.txt" ]; then
+      read_build_fails
+      read_deps_unknown
+    fi
+    if [ -f "$dir/kbuild-make-args" ] &&
+       grep -v -E '^[[:space:]]*(#|$)|^CONFIG_MODULE_SRCVERSION_ALL=' "$dir/kbuild-make-args" | grep -q .; then
+      echo "real-kbuild-plan: note: $dir/kbuild-make-args gives the real build make arguments that plan is not told" >&2
+    fi
+    out=$work/build
+    build=$out
+  fi
+}
+
+# read_deps_unknown: deps_unknown, the "<object> <text>" lines of case.txt's "deps-unknown: <object> <text>" and of
+# its "deps-unknown-on: <release-glob> <object> <text>" whose glob matches $rel.
+read_deps_unknown() {
+  local glob object text
+  deps_unknown=$(sed -n 's/^deps-unknown:[[:space:]]*//p' "$dir/case.txt")
+  while read -r glob object text; do
+    # shellcheck disable=SC2053
+    if [[ $rel == $glob ]]; then deps_unknown+=$'\n'"$object $text"; fi
+  done < <(sed -n 's/^deps-unknown-on:[[:space:]]*//p' "$dir/case.txt")
+}
+
+# plan_before_build: <dir> copied to $build, then, before anything is built, plan (prc, plan.json, plan.err), the
+# deps subcommand on the same compiles (deps.json) and the prediction (predict.out, predict.err) in $work; status=1
+# when they wrote into $build.
+plan_before_build() {
+  mkdir -p "$(dirname "$build")" || fail "cannot create $(dirname "$build")"
+  cp -a "$dir" "$build" || fail "cannot copy $dir to $build"
+  local before after
+  before=$(snapshot)
+  run_plan
+  status=0
+  # The deps subcommand on the same compiles, as a compilation database (directory, arguments, file): its lists are
+  # compared with the real .o.cmd files too.
+  if [ $prc -eq 0 ] || [ $prc -eq 3 ]; then
+    run_deps
+  fi
+  run_predict
+  after=$(snapshot)
+  if [ "$before" != "$after" ]; then
+    echo "real-kbuild-plan: DIFF: plan changed the directory it planned ($build):" >&2
+    diff <(echo "$before") <(echo "$after") >&2
+    status=1
+  fi
+}
+
+# snapshot: every file of $build with its type, size, time and mode.
+snapshot() { (cd "$build" && find . -printf '%p %y %s %T@ %m\n' | LC_ALL=C sort); }
+
+# in_plan_env <command...>: runs the command in $work with the environment of the real build (clean_env, LC_ALL=C,
+# plan_path).
+in_plan_env() { (cd "$work" && env "${clean_env[@]}" LC_ALL=C PATH="$plan_path" "$@"); }
+
+# run_plan: `plan <build> <rel> --json --deps` into plan.json and plan.err, its status in prc; 0 or 3, else fail.
+run_plan() {
+  in_plan_env "$bin" plan "$build" "$rel" --json --deps > "$work/plan.json" 2> "$work/plan.err"
+  prc=$?
+  if [ $prc -ne 0 ] && [ $prc -ne 3 ]; then
+    cat "$work/plan.err" >&2
+    fail "plan $build $rel exited $prc (stderr above)"
+  fi
+  if [ $prc -eq 3 ]; then
+    echo "real-kbuild-plan: plan $build $rel exited 3:" >&2
+    sed 's/^/  /' "$work/plan.err" >&2
+  fi
+}
+
+# run_deps: the deps subcommand on the plan's compiles (db.json) into deps.json and deps.err; 0 or 3, else fail.
+run_deps() {
+  python3 "$compare_py" compile-db "$work/plan.json" "$work/db.json"
+  in_plan_env "$bin" deps "$work/db.json" "$rel" --json > "$work/deps.json" 2> "$work/deps.err"
+  local drc=$?
   if [ $drc -ne 0 ] && [ $drc -ne 3 ]; then
     cat "$work/deps.err" >&2
     fail "deps $work/db.json $rel exited $drc (stderr above)"
   fi
-fi
-# The prediction itself, before the build: with -a as the real build runs modpost (CONFIG_MODULE_SRCVERSION_ALL=y on
-# make's command line, unless the case's kbuild-make-args switches it off again).
-all_versions=yes
-if [ -f "$dir/kbuild-make-args" ] && grep -q '^CONFIG_MODULE_SRCVERSION_ALL=[[:space:]]*$' "$dir/kbuild-make-args"; then
-  all_versions=no
-fi
-(cd "$work" && env "${clean_env[@]}" LC_ALL=C PATH="$plan_path" "$bin" "$build" "$rel" --all-versions=$all_versions) \
-  > "$work/predict.out" 2> "$work/predict.err"
-pprc=$?
-if [ $pprc -ne 0 ] && [ $pprc -ne 3 ]; then
-  cat "$work/predict.err" >&2
-  fail "srcversion-predict $build $rel exited $pprc (stderr above)"
-fi
-after=$(snapshot)
-if [ "$before" != "$after" ]; then
-  echo "real-kbuild-plan: DIFF: plan changed the directory it planned ($build):" >&2
-  diff <(echo "$before") <(echo "$after") >&2
-  status=1
-fi
+}
 
-# ---- 2. the real build, in the same directory
-if [ $kind = dkms ]; then
-  got=$("$kbuild_build" --dkms "$rel" "$dir" "$out" 2>"$work/build.err") || {
-    cat "$work/build.err" >&2; fail "the real dkms build of $dir for $rel failed (output above)"; }
-  [ "$got" = "$build" ] || fail "dkms built in $got, not in $build where the plan ran (kbuild-build.sh and this script disagree)"
-else
-  kbuild_build_checked "$build"
-fi
+# run_predict: the prediction itself into predict.out and predict.err, with -a as the real build runs modpost
+# (CONFIG_MODULE_SRCVERSION_ALL=y on make's command line, unless the case's kbuild-make-args switches it off again);
+# 0 or 3, else fail.
+run_predict() {
+  local all_versions=yes pprc
+  if [ -f "$dir/kbuild-make-args" ] && grep -q '^CONFIG_MODULE_SRCVERSION_ALL=[[:space:]]*$' "$dir/kbuild-make-args"; then
+    all_versions=no
+  fi
+  in_plan_env "$bin" "$build" "$rel" --all-versions=$all_versions > "$work/predict.out" 2> "$work/predict.err"
+  pprc=$?
+  if [ $pprc -ne 0 ] && [ $pprc -ne 3 ]; then
+    cat "$work/predict.err" >&2
+    fail "srcversion-predict $build $rel exited $pprc (stderr above)"
+  fi
+}
 
-# The M= directories: the build directory itself, or, for a DKMS package whose MAKE runs one M= build per
-# subdirectory (no modules.order at the top, e.g. ddcci), each distinct BUILT_MODULE_LOCATION[] of its dkms.conf.
-subs=()
-if [ -f "$build/modules.order" ] || [ $kind = kbuild ]; then
-  subs=(.)
-else
-  while IFS= read -r loc; do
-    loc=${loc%/}
-    [ -n "$loc" ] || loc=.
-    case " ${subs[*]} " in *" $loc "*) continue ;; esac
-    [ -f "$build/$loc/modules.order" ] || fail "the dkms build of $dir for $rel has no modules.order at the top nor in BUILT_MODULE_LOCATION '$loc' ($build)"
-    subs+=("$loc")
-  done < <(cd "$build" && kernelver=$rel kernel_source_dir=$kdir arch=$(uname -m) \
-             dkms_tree=${build%/*/*/build} bash -c '. ./dkms.conf >/dev/null 2>&1
-               for ((i = 0; i < ${#BUILT_MODULE_NAME[@]}; i++)); do echo "${BUILT_MODULE_LOCATION[$i]:-}"; done')
-  [ ${#subs[@]} -gt 0 ] || fail "the dkms build of $dir for $rel wrote no modules.order ($build)"
-fi
+# build_for_real: the real build at $build (kbuild-build.sh removes it and copies <dir> there afresh), held to the
+# case's expectation; dkms must build where the plan ran.
+build_for_real() {
+  if [ $kind = dkms ]; then
+    dkms_build_checked "$out"
+    [ "$dkms_built" = "$build" ] ||
+      fail "dkms built in $dkms_built, not in $build where the plan ran (kbuild-build.sh and this script disagree)"
+  else
+    kbuild_build_checked "$build"
+  fi
+}
 
-# ---- 3. the comparison
-summary=$(SRCV_DEPS_UNKNOWN=$deps_unknown python3 -c "$compare_py" "$work/plan.json" "$prc" "$build" "$rel" "$expect_fail" "${subs[@]}") || status=1
-if [ $status != 0 ] && [ -s "$work/plan.err" ] && [ $prc -eq 0 ]; then
-  echo "---- plan stderr:" >&2; cat "$work/plan.err" >&2
-fi
+# find_module_dirs: subs, the M= directories to compare: the build directory itself, or, for a DKMS package whose
+# MAKE runs one M= build per subdirectory (no modules.order at the top, e.g. ddcci), each distinct
+# BUILT_MODULE_LOCATION[] of its dkms.conf.
+find_module_dirs() {
+  subs=()
+  if [ -f "$build/modules.order" ] || [ $kind = kbuild ]; then
+    subs=(.)
+  else
+    add_dkms_module_locations
+    [ ${#subs[@]} -gt 0 ] || fail "the dkms build of $dir for $rel wrote no modules.order ($build)"
+  fi
+}
 
-if [ $status = 0 ]; then
-  extra=
-  [ $expect_fail = 1 ] && extra=", build fails by design"
-  [ $prc = 3 ] && extra+=", plan refused (exit 3)"
-  echo "real-kbuild-plan: PASS $dir on $rel ($kind build, $summary$extra)"
-else
-  echo "real-kbuild-plan: FAIL $dir on $rel ($kind build, $summary)" >&2
-fi
-exit $status
+# compare_and_report: the plan against the real build (real_kbuild_plan.py), then the verdict: PASS on stdout or
+# FAIL on stderr, with the comparison's summary; status=1 on any difference.
+compare_and_report() {
+  local summary extra
+  summary=$(SRCV_DEPS_UNKNOWN=$deps_unknown python3 "$compare_py" "$work/plan.json" "$prc" "$build" "$rel" "$expect_fail" "${subs[@]}") || status=1
+  if [ $status != 0 ] && [ -s "$work/plan.err" ] && [ $prc -eq 0 ]; then
+    echo "---- plan stderr:" >&2; cat "$work/plan.err" >&2
+  fi
+  if [ $status = 0 ]; then
+    extra=
+    [ $expect_fail = 1 ] && extra=", build fails by design"
+    [ $prc = 3 ] && extra+=", plan refused (exit 3)"
+    echo "real-kbuild-plan: PASS $dir on $rel ($kind build, $summary$extra)"
+  else
+    echo "real-kbuild-plan: FAIL $dir on $rel ($kind build, $summary)" >&2
+  fi
+}
+
+main "$@"

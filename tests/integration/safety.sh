@@ -12,20 +12,17 @@
 #     a directory whose owner is alive, nor one verify --keep left, nor one of another name.
 # Every run has a TMPDIR of its own, so that "nothing left" is seen exactly.
 # usage: safety.sh <binary> <kernel-release>
-set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-fail() { echo "safety: FAIL: $*" >&2; exit 1; }
-[ $# -eq 2 ] || { sed -n '14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+[ $# -eq 2 ] || usage 14
 bin=$1 rel=$2
-[ -x "$bin" ] || fail "binary '$bin' missing"
-[ -e "/lib/modules/$rel/build/Makefile" ] || fail "kernel $rel not installed: run scripts/install-deps.sh"
-for tool in pgrep python3; do command -v $tool >/dev/null || fail "$tool is not installed"; done
+need_binary "$bin"
+need_kernel "$rel"
+need_tools 'is not installed' pgrep python3
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/safety.XXXXXX")
+make_work safety
 cleanup() {
   pkill -f "sleep 99[0-9]" 2>/dev/null
-  rm -rf "$work"
+  remove_work
 }
 trap cleanup EXIT
 export XDG_CACHE_HOME=$work/xdg
