@@ -40,9 +40,13 @@ llvm::json::Array strings(const std::vector<std::string>& v) {
   return a;
 }
 
-} // namespace
+// kbuild-shim/dkms-conf.sh and kbuild-shim/dkms-make-interceptor.sh: beside the binary (build tree), else in
+// ../libexec/srcversion-predict (installed).
+kbuild_shim::DkmsScripts dkms_scripts() {
+  return {base::helper_program("dkms-conf.sh"), base::helper_program("dkms-make-interceptor.sh")};
+}
 
-std::string dkms_conf_script() { return base::helper_program("dkms-conf.sh"); }
+} // namespace
 
 llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, const std::string& kernel_arg,
                                                 const std::string& cache_dir, std::chrono::milliseconds timeout,
@@ -60,7 +64,7 @@ llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, c
   kbuild_shim::PlanOptions plan_options;
   plan_options.timeout = timeout;
   auto plan = kbuild_shim::is_dkms_source(module_dir)
-                  ? kbuild_shim::plan_dkms_source(module_dir, profile->profile, dkms_conf_script(), timeout, named)
+                  ? kbuild_shim::plan_dkms_source(module_dir, profile->profile, dkms_scripts(), timeout, named)
                   : kbuild_shim::plan_module_dir(module_dir, profile->profile, plan_options);
   if (!plan) return plan.takeError();
   return PlannedDirectory{std::move(*kernel), std::move(profile->profile), std::move(*plan)};

@@ -115,9 +115,6 @@ llvm::Expected<PlannedDirectory> plan_directory(const std::string& module_dir, c
                                                 const std::string& cache_dir, std::chrono::milliseconds timeout,
                                                 std::vector<std::string>* named = nullptr);
 
-// kbuild-shim/dkms-conf.sh: beside the binary (build tree), else in ../libexec/srcversion-predict (installed).
-std::string dkms_conf_script();
-
 // The default cache directory: $XDG_CACHE_HOME/srcversion-predict, else ~/.cache/srcversion-predict.
 std::string default_cache_dir();
 
