@@ -78,7 +78,15 @@ llvm::Expected<KernelBuild> resolve_kernel(const std::string& kernel) {
   const fs::path dir = is_path ? fs::path(kernel) : fs::path("/lib/modules") / kernel / "build";
   std::error_code ec;
   const fs::path canonical = fs::canonical(dir, ec);
-  if (ec || !fs::exists(canonical / "Makefile")) {
+  bool has_makefile = false;
+  if (!ec) {
+    has_makefile = fs::exists(canonical / "Makefile", ec);
+    if (ec) {
+      return make_error(ErrorCategory::input, "cannot read the kernel build directory: " + ec.message(),
+                        canonical.string());
+    }
+  }
+  if (!has_makefile) {
     if (is_path) {
       return make_error(ErrorCategory::input,
                         "not a kernel build directory (no Makefile): give a kernel's build directory (e.g. "

@@ -132,42 +132,26 @@ std::string slurp(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// Runs the real top-level make (dry run) on a probe module whose Kbuild file records, from inside the
-// Makefile.build pass, that sub-make's environment, argv and working directory.
-llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const ProfileOptions& options) {
-  const std::vector<std::string>& caller_env = options.caller_env;
-  auto scratch = base::ScratchDir::create("probe");
-  if (!scratch) return scratch.takeError();
-  const fs::path tmp = scratch->path();
-  const fs::path probe = tmp / "srcversion-predict-probe-module";
-  const fs::path out = tmp / "capture";
-  fs::create_directories(probe);
-  {
-    std::ofstream kbuild(probe / "Kbuild");
-    kbuild << "ifneq ($(filter %/scripts/Makefile.build,$(firstword $(MAKEFILE_LIST))),)\n"
-              "$(shell cat /proc/$$PPID/environ > "
-           << out.string() << ".env; cat /proc/$$PPID/cmdline > " << out.string()
-           << ".argv; readlink /proc/$$PPID/cwd > " << out.string()
-           << ".cwd)\n"
-              "endif\n"
-              "obj-m := probe.o\n";
-    std::ofstream(probe / "probe.c") << "int probe;\n";
-  }
-  auto run = base::run_process({"make", "-n", "-s", "-C", kernel.build_dir, "M=" + probe.string(), "modules"},
-                               without_make_state(caller_env), tmp.string(), options.timeout);
-  if (!run) return run.takeError();
-  if (run->timed_out) {
-    return base::timed_out_error("the kernel's top-level Makefile (on a probe module)", options.timeout,
-                                 kernel.build_dir);
-  }
-  // The dry run ends in the modpost stage (no modules.order exists under -n); what counts is that the
-  // Makefile.build pass ran and recorded itself.
-  if (!fs::exists(out.string() + ".argv") || !fs::exists(out.string() + ".env")) {
-    return make_error(ErrorCategory::cannot_predict,
-                      "the kernel's top-level Makefile failed on a probe module (exit " +
-                          std::to_string(run->exit_status) + "): " + run->err.substr(0, 2000),
-                      kernel.build_dir);
-  }
+// The probe module: a Kbuild file that records, from inside the Makefile.build pass, that sub-make's environment,
+// argv and working directory into <out>.env, <out>.argv and <out>.cwd; and its one source.
+llvm::Error write_probe(const fs::path& probe, const fs::path& out) {
+  std::error_code ec;
+  fs::create_directories(probe, ec);
+  if (ec) return make_error(ErrorCategory::io, "cannot create: " + ec.message(), probe.string());
+  std::ofstream kbuild(probe / "Kbuild");
+  kbuild << "ifneq ($(filter %/scripts/Makefile.build,$(firstword $(MAKEFILE_LIST))),)\n"
+            "$(shell cat /proc/$$PPID/environ > "
+         << out.string() << ".env; cat /proc/$$PPID/cmdline > " << out.string() << ".argv; readlink /proc/$$PPID/cwd > "
+         << out.string()
+         << ".cwd)\n"
+            "endif\n"
+            "obj-m := probe.o\n";
+  std::ofstream(probe / "probe.c") << "int probe;\n";
+  return llvm::Error::success();
+}
+
+// The profile the probe recorded (`out`), with the probe's path turned into the module directory placeholder.
+KernelProfile read_capture(const KernelBuild& kernel, const fs::path& probe, const fs::path& out) {
   KernelProfile p;
   p.kernel = kernel;
   const std::string probe_path = probe.string();
@@ -182,8 +166,12 @@ llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const ProfileOp
   while (!cwd.empty() && cwd.back() == '\n')
     cwd.pop_back();
   p.cwd = replace_all(cwd, probe_path, k_module_dir_placeholder);
+  return p;
+}
 
-  // The compiler Kbuild probes must exist, or every cc-option in the profile would be silently false.
+// The compiler Kbuild probes must exist, or every cc-option in the profile would be silently false
+// (cannot_predict).
+llvm::Error check_compiler(const KernelProfile& p) {
   std::string cc = base::env_value(p.env, "CC");
   cc = cc.substr(cc.find_first_not_of(' ') == std::string::npos ? 0 : cc.find_first_not_of(' '));
   cc = cc.substr(0, cc.find(' '));
@@ -192,10 +180,42 @@ llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const ProfileOp
     if (!found || found->exit_status != 0) {
       if (!found) llvm::consumeError(found.takeError());
       return make_error(ErrorCategory::cannot_predict,
-                        "kernel " + kernel.release + " is built with '" + cc +
+                        "kernel " + p.kernel.release + " is built with '" + cc +
                             "', which is not on PATH: Kbuild's compiler probes would give other flags");
     }
   }
+  return llvm::Error::success();
+}
+
+// Runs the real top-level make (dry run) on a probe module whose Kbuild file records, from inside the
+// Makefile.build pass, that sub-make's environment, argv and working directory.
+llvm::Expected<KernelProfile> capture(const KernelBuild& kernel, const ProfileOptions& options) {
+  auto scratch = base::ScratchDir::create("probe");
+  if (!scratch) return scratch.takeError();
+  const fs::path tmp = scratch->path();
+  const fs::path probe = tmp / "srcversion-predict-probe-module";
+  const fs::path out = tmp / "capture";
+  if (llvm::Error err = write_probe(probe, out)) return err;
+  auto run = base::run_process({"make", "-n", "-s", "-C", kernel.build_dir, "M=" + probe.string(), "modules"},
+                               without_make_state(options.caller_env), tmp.string(), options.timeout);
+  if (!run) return run.takeError();
+  if (run->timed_out) {
+    return base::timed_out_error("the kernel's top-level Makefile (on a probe module)", options.timeout,
+                                 kernel.build_dir);
+  }
+  // The dry run ends in the modpost stage (no modules.order exists under -n); what counts is that the
+  // Makefile.build pass ran and recorded itself.
+  std::error_code ec;
+  const bool recorded = fs::exists(out.string() + ".argv", ec) && fs::exists(out.string() + ".env", ec);
+  if (ec) return make_error(ErrorCategory::io, "cannot read: " + ec.message(), out.string());
+  if (!recorded) {
+    return make_error(ErrorCategory::cannot_predict,
+                      "the kernel's top-level Makefile failed on a probe module (exit " +
+                          std::to_string(run->exit_status) + "): " + run->err.substr(0, 2000),
+                      kernel.build_dir);
+  }
+  KernelProfile p = read_capture(kernel, probe, out);
+  if (llvm::Error err = check_compiler(p)) return err;
   return p;
 }
 
