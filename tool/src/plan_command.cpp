@@ -11,6 +11,8 @@
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>
 
+#include "compile_entries.hpp"
+
 #include <fmt/core.h>
 #include <llvm/Support/BuryPointer.h>
 #include <llvm/Support/JSON.h>
@@ -83,7 +85,7 @@ int run_plan(const PlanCommand& command) {
     options.filter_defines = command.filter_defines;
     // Not destroyed (see deps_command.cpp): the process ends soon after.
     auto service = std::make_unique<frontend::DepsService>(options);
-    auto found = service->deps_of(plan, kernel);
+    auto found = service->deps_of(compile_entries(plan), kernel);
     if (!found) return report_error(found.takeError());
     deps = std::move(*found);
     SRCVER_LOG("dependency lists: {} thread(s), {} compiler run(s) for gcc's macros, {} units, {} preprocessor runs, "

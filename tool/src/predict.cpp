@@ -12,6 +12,8 @@
 #include <srcver/tool/predict.hpp>
 #include <srcver/tool/prediction_cache.hpp>
 
+#include "compile_entries.hpp"
+
 #include <llvm/Support/BuryPointer.h>
 #include <llvm/Support/MemoryBuffer.h>
 
@@ -242,7 +244,7 @@ llvm::Expected<Prediction> predict_directory(const std::string& module_dir, cons
   // Not destroyed (see deps_command.cpp): the process ends soon after.
   auto service = std::make_unique<frontend::DepsService>(deps_options);
   phase_start = Clock::now();
-  auto deps = service->deps_of(plan, kernel, /*detect_version=*/!prediction.all_versions);
+  auto deps = service->deps_of(compile_entries(plan), kernel, /*detect_version=*/!prediction.all_versions);
   SRCVER_LOG("{}: dependency lists {:.1f} ms ({} units, {} preprocessor runs, {} header(s) from the directive store, "
              "{} stored)",
              kernel.release, ms_since(phase_start), service->units(), service->unit_runs(), service->files_from_store(),
