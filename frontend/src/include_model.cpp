@@ -43,6 +43,11 @@ std::vector<Candidate> remove_duplicates(const std::vector<Candidate>& head, con
   return kept;
 }
 
+// A search that cannot go on (the includer named for the message).
+llvm::Error refuse_include(const std::string& why, const std::string& includer_path) {
+  return make_error(ErrorCategory::cannot_predict, why + " (included from " + includer_path + ")");
+}
+
 } // namespace
 
 std::string strip_leading_dot_slash(std::string_view path) {
@@ -142,94 +147,98 @@ llvm::Expected<std::size_t> IncludeModel::include(std::string_view name, bool an
                                                   bool includer_in_system_header) {
   const Frame includer = m_stack.empty() ? Frame{} : m_stack.back();
   const std::string includer_path = includer.record ? m_records[*includer.record].path : std::string("<command line>");
-  auto fail = [&](const std::string& why) {
-    return make_error(ErrorCategory::cannot_predict, why + " (included from " + includer_path + ")");
-  };
   const bool includer_system = includer.system || includer_in_system_header;
   if (!includer.record && (kind == DirectiveKind::include || kind == DirectiveKind::include_next)) {
     kind = DirectiveKind::command_line;
   }
-
-  // Where gcc starts searching (libcpp's search_path_head).
-  std::size_t start = 0;
-  if (!name.empty() && name[0] == '/') {
-    start = m_no_search;
-  } else if (kind == DirectiveKind::include_next && includer.record &&
-             !m_dirs[m_records[*includer.record].dir].no_search) {
-    const Dir& found_in = m_dirs[m_records[*includer.record].dir];
-    const std::size_t next = found_in.chain_index ? *found_in.chain_index + 1 : 0;
-    if (next >= m_chain_size) return fail("#include_next <" + std::string(name) + ">: no include path left to search");
-    start = next;
-  } else if (angled) {
-    if (m_bracket_head >= m_chain_size) return fail("<" + std::string(name) + ">: no include path to search");
-    start = m_bracket_head;
-  } else if (kind == DirectiveKind::command_line || kind == DirectiveKind::imacros) {
-    start = includer_dir("./", false);
-  } else {
-    start = includer_dir(dir_name_of(includer_path), includer_system);
-  }
+  auto start = search_start(name, angled, kind, includer, includer_path, includer_system);
+  if (!start) return start.takeError();
 
   const std::string written(name);
-  std::optional<std::size_t> record;
-  if (auto hit = m_cache.find({written, start}); hit != m_cache.end()) {
-    record = hit->second;
-  } else {
-    // gcc's _cpp_find_file: along the chain from `start`; the caches of the two chain heads are consulted on the
-    // way, and the result is cached for the start and for every head passed.
-    std::optional<std::size_t> found_in_cache;
-    bool saw_bracket = false, saw_quote = false;
-    std::size_t dir = start;
-    for (;;) {
-      const Dir& d = m_dirs[dir];
-      const std::string path = d.no_search ? written : append_to_dir(d.name, written);
-      if (auto id = m_probe->regular_file(path)) {
-        m_records.push_back(Record{path, *id, dir});
-        record = m_records.size() - 1;
-        break;
-      }
-      std::optional<std::size_t> next;
-      if (!d.no_search) {
-        if (!d.chain_index) {
-          if (m_chain_size > 0) next = 0;
-        } else if (*d.chain_index + 1 < m_chain_size) {
-          next = *d.chain_index + 1;
-        }
-      }
-      if (!next) break;
-      dir = *next;
-      if (dir == m_bracket_head) {
-        saw_bracket = true;
-      } else if (dir == 0) {
-        saw_quote = true;
-      } else {
-        continue;
-      }
-      if (auto head = m_cache.find({written, dir}); head != m_cache.end()) {
-        record = head->second;
-        found_in_cache = dir;
-        break;
-      }
-    }
-    if (!record) {
-      const std::string shown = angled ? "<" + written + ">" : "\"" + written + "\"";
-      return fail("header " + shown + " not found: gcc would stop here (a header the module's build generates?)");
-    }
-    m_cache.emplace(std::make_pair(written, start), *record);
-    if (saw_bracket && m_bracket_head != start && found_in_cache != m_bracket_head) {
-      m_cache.emplace(std::make_pair(written, m_bracket_head), *record);
-    }
-    if (saw_quote && start != 0 && found_in_cache != std::optional<std::size_t>(0)) {
-      m_cache.emplace(std::make_pair(written, std::size_t{0}), *record);
-    }
+  const std::optional<std::size_t> record = find_file(written, *start);
+  if (!record) {
+    const std::string shown = angled ? "<" + written + ">" : "\"" + written + "\"";
+    return refuse_include(
+        "header " + shown + " not found: gcc would stop here (a header the module's build generates?)", includer_path);
   }
-
   Record& r = m_records[*record];
-  if (!clang_file) return fail("Clang did not find '" + written + "', which gcc finds as " + r.path);
+  if (!clang_file)
+    return refuse_include("Clang did not find '" + written + "', which gcc finds as " + r.path, includer_path);
   if (*clang_file != r.id) {
-    return fail("gcc finds '" + written + "' as " + r.path + ", Clang found another file");
+    return refuse_include("gcc finds '" + written + "' as " + r.path + ", Clang found another file", includer_path);
   }
   r.system_now = includer_system || m_dirs[r.dir].system;
   return *record;
+}
+
+llvm::Expected<std::size_t> IncludeModel::search_start(std::string_view name, bool angled, DirectiveKind kind,
+                                                       const Frame& includer, const std::string& includer_path,
+                                                       bool includer_system) {
+  if (!name.empty() && name[0] == '/') return m_no_search;
+  if (kind == DirectiveKind::include_next && includer.record && !m_dirs[m_records[*includer.record].dir].no_search) {
+    const Dir& found_in = m_dirs[m_records[*includer.record].dir];
+    const std::size_t next = found_in.chain_index ? *found_in.chain_index + 1 : 0;
+    if (next >= m_chain_size) {
+      return refuse_include("#include_next <" + std::string(name) + ">: no include path left to search", includer_path);
+    }
+    return next;
+  }
+  if (angled) {
+    if (m_bracket_head >= m_chain_size) {
+      return refuse_include("<" + std::string(name) + ">: no include path to search", includer_path);
+    }
+    return m_bracket_head;
+  }
+  if (kind == DirectiveKind::command_line || kind == DirectiveKind::imacros) return includer_dir("./", false);
+  return includer_dir(dir_name_of(includer_path), includer_system);
+}
+
+std::optional<std::size_t> IncludeModel::find_file(const std::string& written, std::size_t start) {
+  if (auto hit = m_cache.find({written, start}); hit != m_cache.end()) return hit->second;
+  // Along the chain from `start`; the caches of the two chain heads are consulted on the way, and the result is
+  // cached for the start and for every head passed.
+  std::optional<std::size_t> record, found_in_cache;
+  bool saw_bracket = false, saw_quote = false;
+  for (std::size_t dir = start;;) {
+    const Dir& d = m_dirs[dir];
+    const std::string path = d.no_search ? written : append_to_dir(d.name, written);
+    if (auto id = m_probe->regular_file(path)) {
+      m_records.push_back(Record{path, *id, dir});
+      record = m_records.size() - 1;
+      break;
+    }
+    const std::optional<std::size_t> next = next_dir(d);
+    if (!next) break;
+    dir = *next;
+    if (dir == m_bracket_head) {
+      saw_bracket = true;
+    } else if (dir == 0) {
+      saw_quote = true;
+    } else {
+      continue;
+    }
+    if (auto head = m_cache.find({written, dir}); head != m_cache.end()) {
+      record = head->second;
+      found_in_cache = dir;
+      break;
+    }
+  }
+  if (!record) return std::nullopt;
+  m_cache.emplace(std::make_pair(written, start), *record);
+  if (saw_bracket && m_bracket_head != start && found_in_cache != m_bracket_head) {
+    m_cache.emplace(std::make_pair(written, m_bracket_head), *record);
+  }
+  if (saw_quote && start != 0 && found_in_cache != std::optional<std::size_t>(0)) {
+    m_cache.emplace(std::make_pair(written, std::size_t{0}), *record);
+  }
+  return record;
+}
+
+std::optional<std::size_t> IncludeModel::next_dir(const Dir& d) const {
+  if (d.no_search) return std::nullopt;
+  if (!d.chain_index) return m_chain_size > 0 ? std::optional<std::size_t>(0) : std::nullopt;
+  if (*d.chain_index + 1 < m_chain_size) return *d.chain_index + 1;
+  return std::nullopt;
 }
 
 void IncludeModel::list(std::size_t record, bool system) {

@@ -63,13 +63,12 @@ int run_deps(const DepsCommand& command) {
 
   frontend::DepsOptions options;
   options.cache_dir = command.cache_dir;
-  options.env = base::current_environment();
   options.threads = command.jobs;
   options.filter_defines = command.filter_defines;
   // Not destroyed: the process ends after printing, and freeing the scanner's cache of every header read takes
   // longer than the output (the same choice Clang makes for its own compiles).
   auto service = std::make_unique<frontend::DepsService>(options);
-  auto found = service->deps_of(*compiles, *kernel);
+  auto found = service->deps_of(*compiles, *kernel, base::current_environment());
   if (!found) return report_error(found.takeError());
   SRCVER_LOG("dependency lists of {} compile(s): {} thread(s), {} compiler run(s) for gcc's macros, {} units, {} "
              "preprocessor runs, {} header(s) from the directive store, {} stored",

@@ -1,5 +1,7 @@
 // `srcversion-predict plan <module-dir> <kernel>`: what real Kbuild would build, without building: the modules, their
 // .mod entries, each object's source and compile command, and with --deps each object's deps_ list.
+#include "compile_entries.hpp"
+
 #include <srcver/base/error.hpp>
 #include <srcver/frontend/plan_deps.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
@@ -31,12 +33,11 @@ llvm::json::Array strings(const std::vector<std::string>& v) {
 llvm::Expected<DepsLists> plan_deps(const PlanCommand& command, const PlannedDirectory& planned, int& status) {
   frontend::DepsOptions options;
   options.cache_dir = command.cache_dir;
-  options.env = planned.profile.env;
   options.threads = command.jobs;
   options.filter_defines = command.filter_defines;
   // Not destroyed (see deps_command.cpp): the process ends soon after.
   auto service = std::make_unique<frontend::DepsService>(options);
-  auto found = service->deps_of(planned.plan, planned.kernel);
+  auto found = service->deps_of(compile_entries(planned.plan), planned.kernel, planned.profile.env);
   if (!found) return found.takeError();
   SRCVER_LOG("dependency lists: {} thread(s), {} compiler run(s) for gcc's macros, {} units, {} preprocessor runs, "
              "{} header(s) from the directive store, {} stored",

@@ -1,6 +1,7 @@
 // The prediction pipeline: the kernel resolved once; the prediction cache asked first; the directory planned
 // (kbuild-shim, plan_directory.hpp); each object's deps_ list (the front end, through the run's one DepsService); each
 // module hashed over the files modpost would read (modpost_inputs.hpp); the answer stored in the cache when certain.
+#include "compile_entries.hpp"
 #include "modpost_inputs.hpp"
 
 #include <srcver/base/error.hpp>
@@ -170,29 +171,24 @@ Predictor::Predictor(PredictOptions options) : m_options(std::move(options)) {}
 
 // Not destroyed (see deps_command.cpp): the process ends soon after, and freeing a scanner's caches takes longer than
 // the rest of a warm run.
-Predictor::~Predictor() {
-  for (auto& [env, service] : m_services)
-    llvm::BuryPointer(std::move(service));
-}
+Predictor::~Predictor() { llvm::BuryPointer(std::move(m_service)); }
 
-frontend::DepsService& Predictor::service(const std::vector<std::string>& env) {
-  auto& service = m_services[env];
-  if (!service) {
+frontend::DepsService& Predictor::service() {
+  if (!m_service) {
     frontend::DepsOptions deps_options;
     deps_options.cache_dir = m_options.cache_dir;
-    deps_options.env = env;
     deps_options.threads = m_options.jobs;
     deps_options.filter_defines = m_options.filter_defines;
-    service = std::make_unique<frontend::DepsService>(deps_options);
+    m_service = std::make_unique<frontend::DepsService>(deps_options);
   }
-  return *service;
+  return *m_service;
 }
 
 llvm::Expected<std::vector<std::vector<frontend::ObjectDeps>>> Predictor::scan(const PlannedDirectory& planned,
                                                                                bool detect_version) {
-  frontend::DepsService& deps_service = service(planned.profile.env);
+  frontend::DepsService& deps_service = service();
   const auto start = Clock::now();
-  auto deps = deps_service.deps_of(planned.plan, planned.kernel, detect_version);
+  auto deps = deps_service.deps_of(compile_entries(planned.plan), planned.kernel, planned.profile.env, detect_version);
   SRCVER_LOG("{}: dependency lists {:.1f} ms ({} units, {} preprocessor runs, {} header(s) from the directive store, "
              "{} stored)",
              planned.kernel.release, ms_since(start), deps_service.units(), deps_service.unit_runs(),

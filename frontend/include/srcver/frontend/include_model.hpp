@@ -95,6 +95,15 @@ private:
 
   IncludeModel(FileProbe& probe, std::vector<Dir> dirs, std::size_t bracket_head, std::string source);
   std::size_t includer_dir(const std::string& name, bool system);
+  // Where gcc starts searching for `name` (libcpp's search_path_head). Errors (cannot_predict): no include path is
+  // left to search.
+  llvm::Expected<std::size_t> search_start(std::string_view name, bool angled, DirectiveKind kind,
+                                           const Frame& includer, const std::string& includer_path,
+                                           bool includer_system);
+  // The record of `written` searched from `start` (gcc's _cpp_find_file, its lookup cache included); none: not found.
+  std::optional<std::size_t> find_file(const std::string& written, std::size_t start);
+  // The directory a search goes on to after `d` in the merged chain, or none.
+  std::optional<std::size_t> next_dir(const Dir& d) const;
   void list(std::size_t record, bool system);
 
   FileProbe* m_probe;

@@ -51,9 +51,9 @@ public:
   unsigned files_from_store() const;
 
   // The define filter (off unless turned on): kernel headers' #defines whose names no unit has looked up are left
-  // out, each unit checked afterwards and run again in full if it looked one up (see scanner.cpp). Its kept names
-  // are a matter of speed only: keep_defines() seeds them (from an earlier run), learned_defines() gives those this
-  // scanner added.
+  // out, each unit checked afterwards and run again in full if it looked one up (see src/define_filter.hpp). Its
+  // kept names are a matter of speed only: keep_defines() seeds them (from an earlier run), learned_defines() gives
+  // those this scanner added.
   void set_define_filter(bool on);
   void keep_defines(const std::vector<std::string>& names);
   std::vector<std::string> learned_defines() const;

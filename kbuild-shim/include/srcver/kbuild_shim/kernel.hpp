@@ -2,6 +2,7 @@
 // A kernel build directory (Debian's linux-headers-*, an in-tree objtree, or Kbuild 7's layout) and what the tool
 // needs to know about it: where it is, its release string and its VERSION.PATCHLEVEL.SUBLEVEL.
 
+#include <srcver/base/kernel_build.hpp>
 #include <srcver/base/kernel_version.hpp>
 
 #include <llvm/Support/Error.h>
@@ -10,11 +11,8 @@
 
 namespace srcver::kbuild_shim {
 
-struct KernelBuild {
-  std::string build_dir; // absolute, symlinks resolved
-  std::string release;   // UTS_RELEASE, e.g. "6.1.0-56-amd64"
-  KernelVersion version; // from the Makefile, e.g. 6.1.192
-};
+// The build directory's description lives in base (the front end reads it too); kbuild-shim finds it.
+using KernelBuild = srcver::KernelBuild;
 
 // `kernel` is a release ("6.1.0-56-amd64", looked up as /lib/modules/<release>/build) or a path to a build
 // directory. A release whose build directory is missing is an input error that names the package to install.

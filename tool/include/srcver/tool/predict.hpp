@@ -8,7 +8,6 @@
 #include <llvm/Support/Error.h>
 
 #include <chrono>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,13 +76,12 @@ public:
   llvm::Expected<Prediction> predict(const std::string& module_dir, const std::string& kernel);
 
 private:
-  frontend::DepsService& service(const std::vector<std::string>& env);
+  frontend::DepsService& service();
   llvm::Expected<std::vector<std::vector<frontend::ObjectDeps>>> scan(const PlannedDirectory& planned,
                                                                       bool detect_version);
 
   PredictOptions m_options;
-  // The scanner services, per compile environment (a kernel profile's: gcc runs in it).
-  std::map<std::vector<std::string>, std::unique_ptr<frontend::DepsService>> m_services;
+  std::unique_ptr<frontend::DepsService> m_service; // made at the first scan
 };
 
 // One prediction with a Predictor of its own (check, verify).
