@@ -233,18 +233,10 @@ int from_build_main(const Common& common) {
   command.build_dir = g_build_dir;
   command.json = g_json;
   command.dump_hash_input = g_dump;
-  if (!g_era.empty()) {
-    auto era = sumversion::parse_era(g_era);
-    if (!era) return usage_error(era.takeError());
-    command.options.era = *era;
-  }
-  if (!g_kernel_version.empty()) {
-    auto version = parse_kernel_version(g_kernel_version);
-    if (!version) return usage_error(version.takeError());
-    command.options.kernel_version = *version;
-  }
-  if (!g_kernel.empty()) command.options.kernel = g_kernel;
-  command.options.all_versions = common.all_versions;
+  command.era = g_era;
+  command.kernel_version = g_kernel_version;
+  command.kernel = g_kernel;
+  command.all_versions = common.all_versions;
   return tool::run_from_build(command);
 }
 

@@ -1,7 +1,8 @@
+#include "build_tree.hpp"
+
 #include <srcver/base/error.hpp>
 #include <srcver/kbuild_shim/kernel.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
-#include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/modinfo.hpp>
 #include <srcver/tool/module_file.hpp>
 

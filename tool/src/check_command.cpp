@@ -1,12 +1,14 @@
 // `srcversion-predict check <module-dir> <kernel> <ko-or-dir>...`: the prediction against built or installed modules,
 // read from their .modinfo (plain or compressed files; a directory is searched for each module's file).
+#include "predict.hpp"
+#include "verdict.hpp"
+
 #include <srcver/base/error.hpp>
 #include <srcver/base/module_file_names.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/modinfo.hpp>
 #include <srcver/tool/outcome.hpp>
-#include <srcver/tool/predict.hpp>
 
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/JSON.h>

@@ -1,3 +1,4 @@
+
 #include "compile_entries.hpp"
 
 namespace srcver::tool {

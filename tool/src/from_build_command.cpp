@@ -1,8 +1,11 @@
+
+#include "build_tree.hpp"
+#include "report.hpp"
+
 #include <srcver/base/error.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>
-#include <srcver/tool/report.hpp>
 
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
@@ -28,10 +31,36 @@ llvm::json::Value module_json(const BuiltModule& module) {
 
 } // namespace
 
-int run_from_build(const FromBuildCommand& command) {
-  FromBuildOptions options = command.options;
+namespace {
+
+// The options of `command`, --era and --kernel-version read (usage errors).
+llvm::Expected<FromBuildOptions> from_build_options(const FromBuildCommand& command) {
+  FromBuildOptions options;
+  if (!command.era.empty()) {
+    auto era = sumversion::parse_era(command.era);
+    if (!era) return era.takeError();
+    options.era = *era;
+  }
+  if (!command.kernel_version.empty()) {
+    auto version = parse_kernel_version(command.kernel_version);
+    if (!version) return version.takeError();
+    options.kernel_version = *version;
+  }
+  if (!command.kernel.empty()) options.kernel = command.kernel;
+  options.all_versions = command.all_versions;
   options.keep_hash_input = !command.dump_hash_input.empty();
-  auto report = compute_from_build(command.build_dir, options);
+  return options;
+}
+
+} // namespace
+
+int run_from_build(const FromBuildCommand& command) {
+  auto options = from_build_options(command);
+  if (!options) {
+    print_diagnostic(take_error(options.takeError()).message);
+    return exit_usage;
+  }
+  auto report = compute_from_build(command.build_dir, *options);
   if (!report) return report_error(report.takeError());
   const std::string era = report->era ? sumversion::era_name(*report->era) : "unknown";
   SRCVER_LOG("era {} from {}; modpost directory {}", era, report->era_source, report->modpost_dir);

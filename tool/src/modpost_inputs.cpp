@@ -1,8 +1,9 @@
 // The files modpost would read, written in memory, and sumversion over them (see modpost_inputs.hpp).
+
 #include "modpost_inputs.hpp"
+#include "build_tree.hpp"
 
 #include <srcver/sumversion/cmd_file.hpp>
-#include <srcver/tool/build_tree.hpp>
 
 #include <map>
 

@@ -1,6 +1,8 @@
 // `srcversion-predict plan <module-dir> <kernel>`: what real Kbuild would build, without building: the modules, their
 // .mod entries, each object's source and compile command, and with --deps each object's deps_ list.
+
 #include "compile_entries.hpp"
+#include "plan_directory.hpp"
 
 #include <srcver/base/error.hpp>
 #include <srcver/frontend/plan_deps.hpp>
@@ -8,7 +10,6 @@
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/log.hpp>
-#include <srcver/tool/plan_directory.hpp>
 
 #include <fmt/core.h>
 #include <llvm/Support/BuryPointer.h>

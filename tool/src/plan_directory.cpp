@@ -1,8 +1,10 @@
+
+#include "plan_directory.hpp"
+
 #include <srcver/base/helper_programs.hpp>
 #include <srcver/kbuild_shim/dkms.hpp>
 #include <srcver/tool/arguments.hpp>
 #include <srcver/tool/log.hpp>
-#include <srcver/tool/plan_directory.hpp>
 
 namespace srcver::tool {
 

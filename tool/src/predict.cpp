@@ -1,17 +1,18 @@
 // The prediction pipeline: the kernel resolved once; the prediction cache asked first; the directory planned
 // (kbuild-shim, plan_directory.hpp); each object's deps_ list (the front end, through the run's one DepsService); each
 // module hashed over the files modpost would read (modpost_inputs.hpp); the answer stored in the cache when certain.
+
+#include "predict.hpp"
 #include "compile_entries.hpp"
 #include "modpost_inputs.hpp"
+#include "plan_directory.hpp"
+#include "prediction_cache.hpp"
 
 #include <srcver/base/error.hpp>
 #include <srcver/base/process.hpp>
 #include <srcver/frontend/plan_deps.hpp>
 #include <srcver/kbuild_shim/kernel_profile.hpp>
 #include <srcver/tool/log.hpp>
-#include <srcver/tool/plan_directory.hpp>
-#include <srcver/tool/predict.hpp>
-#include <srcver/tool/prediction_cache.hpp>
 
 #include <llvm/Support/BuryPointer.h>
 #include <llvm/Support/MemoryBuffer.h>

@@ -1,10 +1,12 @@
 // `srcversion-predict <module-dir> <kernel>...`: each module's srcversion as a real build would give it, without
 // building; one kernel or several (--all-kernels), as lines, --explain blocks or JSON.
+
+#include "predict.hpp"
+#include "report.hpp"
+
 #include <srcver/base/error.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
-#include <srcver/tool/predict.hpp>
-#include <srcver/tool/report.hpp>
 
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>

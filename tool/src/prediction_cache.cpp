@@ -1,7 +1,8 @@
+#include "prediction_cache.hpp"
+
 #include <srcver/base/cache_file.hpp>
 #include <srcver/base/process.hpp>
 #include <srcver/tool/log.hpp>
-#include <srcver/tool/prediction_cache.hpp>
 
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/MemoryBuffer.h>

@@ -1,4 +1,6 @@
-#include <srcver/tool/report.hpp>
+
+
+#include "report.hpp"
 
 #include <llvm/Support/Format.h>
 

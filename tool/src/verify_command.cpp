@@ -3,20 +3,23 @@
 // a real build: make M=, or Debian's real `dkms build` for a DKMS source, with CONFIG_MODULE_SRCVERSION_ALL=y), then
 // each module's srcversion is compared with the built module's. On a difference the build is kept and both sides are
 // shown in the --explain view: the prediction's and the one modpost's own inputs in the build give (from-build).
+
+#include "build_tree.hpp"
+#include "predict.hpp"
+#include "report.hpp"
+#include "verdict.hpp"
+
 #include <srcver/base/error.hpp>
 #include <srcver/base/helper_programs.hpp>
 #include <srcver/base/process.hpp>
 #include <srcver/base/scratch.hpp>
 #include <srcver/kbuild_shim/dkms.hpp>
 #include <srcver/kbuild_shim/plan.hpp>
-#include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
 #include <srcver/tool/modinfo.hpp>
 #include <srcver/tool/module_file.hpp>
 #include <srcver/tool/outcome.hpp>
-#include <srcver/tool/predict.hpp>
-#include <srcver/tool/report.hpp>
 
 #include <fmt/core.h>
 #include <llvm/ADT/SmallVector.h>

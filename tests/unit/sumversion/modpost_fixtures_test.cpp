@@ -3,8 +3,8 @@
 // the port computes the same module from the same tree under that kernel's era and must agree: the srcversion,
 // "none" (no srcversion line) or "fatal: ..." (modpost failed, naming the same path).
 
+#include "build_tree.hpp" // tool/src: the library behind from-build
 #include <srcver/sumversion/srcversion.hpp>
-#include <srcver/tool/build_tree.hpp>
 
 #include <gtest/gtest.h>
 

@@ -3,6 +3,8 @@
 
 #include <srcver/tool/outcome.hpp>
 
+#include "verdict.hpp" // tool/src
+
 #include <gtest/gtest.h>
 
 using namespace srcver::tool;

@@ -3,9 +3,8 @@
 // stderr, and returns the process exit status.
 
 #include <srcver/base/error.hpp>
-#include <srcver/tool/build_tree.hpp>
 #include <srcver/tool/outcome.hpp>
-#include <srcver/tool/predict.hpp>
+#include <srcver/tool/predict_options.hpp>
 
 #include <llvm/Support/Error.h>
 
@@ -18,11 +17,15 @@ namespace srcver::tool {
 
 struct FromBuildCommand {
   std::string build_dir;
-  FromBuildOptions options;
+  std::string era;                  // --era: modpost's era, wins over everything else ("" = from the kernel)
+  std::string kernel_version;       // --kernel-version X.Y.Z ("" = from the kernel)
+  std::string kernel;               // --kernel: release or build directory ("" = from the modules' vermagic)
+  std::optional<bool> all_versions; // whether modpost ran with -a; default: from its recorded command line
   bool json = false;
   std::string dump_hash_input; // file to write every byte fed to MD4 to ("" = none)
 };
 
+// `from-build`. --era and --kernel-version that cannot be read are usage errors (2).
 int run_from_build(const FromBuildCommand& command);
 
 struct PlanCommand {
@@ -58,6 +61,9 @@ struct PredictCommand {
   bool explain = false;        // per module: objects, hashed files with their byte counts, what was not hashed, why
   std::string dump_hash_input; // file to write every byte fed to MD4 to ("" = none)
 };
+
+// The releases of every kernel with a build directory under /lib/modules (`--all-kernels`), in version order.
+std::vector<std::string> installed_kernels();
 
 // `srcversion-predict <module-dir> <kernel>...`: each module's srcversion as a real build would give it.
 int run_predict(const PredictCommand& command);

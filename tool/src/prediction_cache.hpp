@@ -7,8 +7,9 @@
 // anywhere is a miss, never a stale answer; an entry is not written while an input is younger than 2 s (a change within
 // the clock's resolution could otherwise go unseen).
 
+#include "predict.hpp"
+
 #include <srcver/kbuild_shim/kernel.hpp>
-#include <srcver/tool/predict.hpp>
 
 #include <optional>
 #include <string>

@@ -2,14 +2,12 @@
 // The prediction itself, shared by `predict`, `check` and `verify`: plan (kbuild-shim) -> each object's deps_ list
 // (the front end) -> the files modpost reads, written in memory -> the sumversion port.
 
-#include <srcver/base/process.hpp>
 #include <srcver/sumversion/srcversion.hpp>
+#include <srcver/tool/predict_options.hpp>
 
 #include <llvm/Support/Error.h>
 
-#include <chrono>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,24 +17,6 @@ struct ObjectDeps;
 } // namespace srcver::frontend
 
 namespace srcver::tool {
-
-struct PredictOptions {
-  std::string cache_dir;            // "" = no cache
-  unsigned jobs = 0;                // scanning threads, 0 = the number of cores
-  std::optional<bool> all_versions; // whether modpost runs with -a; default: the kernel's CONFIG_MODULE_SRCVERSION_ALL
-  // The directory's place in a kernel source tree ("net/bluetooth"): predict the kernel's own (in-tree) build of it
-  // instead of an M= build. modpost then names objects from the tree's top, which changes which headers pass its
-  // same-directory test (docs/srcversion-rules.md section 7). "" = an M= build.
-  std::string in_tree;
-  bool keep_hash_input = false; // fill each module's result.hash_input
-  // Answer from the prediction cache when nothing changed (prediction_cache.hpp), and store there. Its entries hold no
-  // hash input and no list of the dependencies that were not hashed: callers that show those do not use it.
-  bool prediction_cache = false;
-  bool filter_defines = false; // the front end's define filter (DepScanner::set_define_filter); same answers
-  // How long each make may run (kernel profile, the module's makefiles, a DKMS MAKE line) before the directory is
-  // "cannot predict" (--make-timeout).
-  std::chrono::milliseconds make_timeout = base::k_default_make_timeout;
-};
 
 struct PredictedModule {
   enum class Status {
@@ -87,8 +67,5 @@ private:
 // One prediction with a Predictor of its own (check, verify).
 llvm::Expected<Prediction> predict_directory(const std::string& module_dir, const std::string& kernel,
                                              const PredictOptions& options);
-
-// The releases of every kernel with a build directory under /lib/modules (`--all-kernels`), in version order.
-std::vector<std::string> installed_kernels();
 
 } // namespace srcver::tool
