@@ -1,4 +1,4 @@
-
+// A plan's objects as the front end's compiles (compile_entries.hpp).
 #include "compile_entries.hpp"
 
 namespace srcver::tool {

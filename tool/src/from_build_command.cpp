@@ -1,4 +1,4 @@
-
+// `srcversion-predict from-build <build-dir>`: the srcversion modpost computed for each module of a built tree.
 #include "build_tree.hpp"
 #include "report.hpp"
 

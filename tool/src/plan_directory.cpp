@@ -1,4 +1,4 @@
-
+// A module directory planned for a kernel (plan_directory.hpp).
 #include "plan_directory.hpp"
 
 #include <srcver/base/helper_programs.hpp>

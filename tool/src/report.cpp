@@ -1,5 +1,4 @@
-
-
+// A computation shown the same way for a prediction and a built tree: JSON and the --explain view (report.hpp).
 #include "report.hpp"
 
 #include <llvm/Support/Format.h>
