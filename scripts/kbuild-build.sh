@@ -8,9 +8,8 @@
 #   Plain mode: copies <src-dir> to <out-dir> (removed first, so the build is always fresh) and runs there
 #     make -C /lib/modules/<kernel-release>/build M=<out-dir> modules CONFIG_MODULE_SRCVERSION_ALL=y [make-arg...]
 #   with what the kernel needs on this host (see Kernels). <out-dir> is made absolute and canonical.
-#   If <src-dir> holds a file named kbuild-make-args, its lines (one make argument each; blank lines and lines starting
-#   with # ignored) come after CONFIG_MODULE_SRCVERSION_ALL=y and before [make-arg...]; a torture case uses it to switch
-#   CONFIG_MODULE_SRCVERSION_ALL off again (on make's command line the last assignment wins).
+#   [make-arg...] come after CONFIG_MODULE_SRCVERSION_ALL=y: on make's command line the last assignment wins, so a
+#   caller can switch it off again (the test harness passes a torture case's kbuild-make-args this way).
 #   On success prints nothing (with -v: the make output, on stderr) and exits 0.
 #
 #   --dkms mode: builds a DKMS source directory (the one holding dkms.conf, e.g. from scripts/fetch-corpus.sh) with
@@ -101,14 +100,6 @@ esac
 [ -e "$kdir/Makefile" ] ||
   die "kernel $rel is not installed ($kdir/Makefile missing): run scripts/install-deps.sh (6.1/6.12) or scripts/kbuild7-on-bookworm.sh (7.x)"
 
-case_args=()
-if [ -f "$src/kbuild-make-args" ]; then
-  while IFS= read -r a || [ -n "$a" ]; do
-    case "$a" in ''|'#'*) continue ;; esac
-    case_args+=("$a")
-  done < "$src/kbuild-make-args"
-fi
-
 log=$(mktemp "${TMPDIR:-/tmp}/kbuild-build.XXXXXX")
 trap 'rm -f "$log"' EXIT
 # What the caller's environment must not bring into a build.
@@ -149,7 +140,7 @@ if [ $dkms_mode = 0 ]; then
   cp -a "$src" "$out" || die "cannot copy '$src' to '$out'"
   env "${clean_env[@]}" LC_ALL=C PATH="$path" \
       make -C "$kdir" M="$out" -j"$jobs" modules CONFIG_MODULE_SRCVERSION_ALL=y "${kernel_args[@]}" \
-      "${case_args[@]}" "$@" >"$log" 2>&1
+      "$@" >"$log" 2>&1
   finish $? make
   exit 0
 fi
@@ -182,7 +173,7 @@ POST_BUILD="$hook\${POST_BUILD:+ \$POST_BUILD}"
 EOF
 
 makeflags="-- CONFIG_MODULE_SRCVERSION_ALL=y"
-for a in "${kernel_args[@]}" "${case_args[@]}"; do
+for a in "${kernel_args[@]}"; do
   case "$a" in *[[:space:]]*) die "make argument with whitespace cannot pass through MAKEFLAGS: '$a'" ;; esac
   makeflags+=" $a"
 done

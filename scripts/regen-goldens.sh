@@ -80,14 +80,17 @@ for c in "${cases[@]}"; do
     log=$scratch/$k/$c.log
     mkdir -p "$scratch/$k"
     t1=$(date +%s.%N)
-    KBUILD_BUILD_LOG=$log "$build" "$k" "$cases_dir/$c" "$out" 2>/dev/null
+    # The case's extra make arguments: its kbuild-make-args, one per line (blank and # lines left out).
+    make_args=()
+    [ -f "$cases_dir/$c/kbuild-make-args" ] && mapfile -t make_args < <(grep -v -E '^(#|$)' "$cases_dir/$c/kbuild-make-args")
+    KBUILD_BUILD_LOG=$log "$build" "$k" "$cases_dir/$c" "$out" "${make_args[@]}" 2>/dev/null
     rc=$?
     secs=$(echo "$(date +%s.%N) - $t1" | bc)
     fails=0
     if expected_to_fail "$c" "$k"; then fails=1; fi
     if [ $rc -ne 0 ] && [ ! -e "$log" ]; then
       echo "regen-goldens: $c on $k: kbuild-build.sh could not run:" >&2
-      "$build" "$k" "$cases_dir/$c" "$out" >&2
+      "$build" "$k" "$cases_dir/$c" "$out" "${make_args[@]}" >&2
       status=1; continue
     fi
     if [ $rc -ne 0 ] && [ $fails = 0 ]; then

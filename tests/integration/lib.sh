@@ -113,8 +113,10 @@ read_build_fails() {
 # kbuild_build_checked <out-dir>: the real Kbuild build of $dir for $rel into <out-dir>, held to the case's
 # expectation (expect_fail, why): it must succeed, or fail at make when case.txt says `build-fails:` for this kernel.
 kbuild_build_checked() {
-  local out=$1 rc
-  "$kbuild_build" "$rel" "$dir" "$out" 2>"$work/build.err"
+  local out=$1 rc make_args=()
+  # A torture case's extra make arguments: its kbuild-make-args, one per line (blank and # lines left out).
+  [ -f "$dir/kbuild-make-args" ] && mapfile -t make_args < <(grep -v -E '^(#|$)' "$dir/kbuild-make-args")
+  "$kbuild_build" "$rel" "$dir" "$out" "${make_args[@]}" 2>"$work/build.err"
   rc=$?
   if [ $rc -ne 0 ] && [ "$expect_fail" = 0 ]; then
     cat "$work/build.err" >&2; fail "the real Kbuild build of $dir for $rel failed (output above)"

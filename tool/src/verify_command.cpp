@@ -22,8 +22,6 @@
 #include <srcver/tool/outcome.hpp>
 
 #include <fmt/core.h>
-#include <llvm/ADT/SmallVector.h>
-#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <cstdlib>
@@ -81,21 +79,11 @@ llvm::Expected<std::string> real_build_dir(std::vector<std::string> args, const 
 }
 
 // The options of the prediction verify compares: fresh, and with CONFIG_MODULE_SRCVERSION_ALL=y as the build passes
-// it, unless the directory's kbuild-make-args (kbuild-build.sh's per-directory make arguments) switches it off again:
-// on make's command line the last assignment wins.
-PredictOptions prediction_options(const VerifyCommand& command, const std::string& source) {
+// it.
+PredictOptions prediction_options(const VerifyCommand& command) {
   PredictOptions options = command.options;
   options.prediction_cache = false;
   options.all_versions = true;
-  if (auto case_args = llvm::MemoryBuffer::getFile(source + "/kbuild-make-args", /*IsText=*/true)) {
-    llvm::SmallVector<llvm::StringRef> lines;
-    (*case_args)->getBuffer().split(lines, '\n');
-    for (auto line : lines) {
-      if (line.trim().starts_with("CONFIG_MODULE_SRCVERSION_ALL=")) {
-        options.all_versions = line.trim() == "CONFIG_MODULE_SRCVERSION_ALL=y";
-      }
-    }
-  }
   return options;
 }
 
@@ -181,7 +169,7 @@ int run_verify(const VerifyCommand& command) {
   if (auto err = kbuild_shim::copy_sources(source, *build_dir)) return report_error(std::move(err));
 
   progress("predicting");
-  const PredictOptions options = prediction_options(command, source);
+  const PredictOptions options = prediction_options(command);
   auto prediction = predict_directory(*build_dir, kernel->release, options);
   if (!prediction) return report_prediction_error(prediction.takeError());
 
