@@ -84,16 +84,8 @@ host_kbuild7=
 if [ -x "$here/kbuild7-on-bookworm.sh" ] && grep -q '^12[.]' /etc/debian_version 2>/dev/null; then host_kbuild7=1; fi
 case "$host_kbuild7:$rel" in
   1:*+deb13-*)
-    priv=${KBUILD7_PRIV:-/var/lib/srcv-kbuild7}
-    kbver=${rel%-*}
-    if [ ! -e "$kdir/Makefile" ] || [ ! -x "$priv/bin/x86_64-linux-gnu-gcc-14" ] ||
-       [ ! -e "/usr/lib/linux-kbuild-$kbver/scripts/mod/modpost.elf" ]; then
-      echo "kbuild-build: setting up Kbuild $rel with scripts/kbuild7-on-bookworm.sh" >&2
-      got=$(KBUILD7_VERSION=$kbver "$here/kbuild7-on-bookworm.sh") ||
-        die "scripts/kbuild7-on-bookworm.sh failed to set up $rel"
-      [ "$got" = "$rel" ] || die "scripts/kbuild7-on-bookworm.sh set up '$got', not '$rel'"
-    fi
-    path=$priv/bin:$PATH
+    bin=$("$here/kbuild7-on-bookworm.sh" --ensure "$rel") || die "scripts/kbuild7-on-bookworm.sh failed to set up $rel"
+    path=$bin:$PATH
     kernel_args+=(CONFIG_DEBUG_INFO_BTF_MODULES=)
     ;;
 esac

@@ -73,15 +73,10 @@ set_up_kernel() {
   plan_path=$PATH
   case "$rel" in
     *+deb13-*)
-      local priv=${KBUILD7_PRIV:-/var/lib/srcv-kbuild7} kbver=${rel%-*} got
-      if [ ! -e "$kdir/Makefile" ] || [ ! -x "$priv/bin/x86_64-linux-gnu-gcc-14" ] ||
-         [ ! -e "/usr/lib/linux-kbuild-$kbver/scripts/mod/modpost.elf" ]; then
-        echo "real-kbuild-plan: setting up Kbuild $rel with scripts/kbuild7-on-bookworm.sh" >&2
-        got=$(KBUILD7_VERSION=$kbver "$root/scripts/kbuild7-on-bookworm.sh") ||
-          fail "scripts/kbuild7-on-bookworm.sh failed to set up $rel"
-        [ "$got" = "$rel" ] || fail "scripts/kbuild7-on-bookworm.sh set up '$got', not '$rel'"
-      fi
-      plan_path=$priv/bin:$PATH
+      local bin
+      bin=$("$root/scripts/kbuild7-on-bookworm.sh" --ensure "$rel") ||
+        fail "scripts/kbuild7-on-bookworm.sh failed to set up $rel"
+      plan_path=$bin:$PATH
       ;;
   esac
   need_kernel "$rel" \
