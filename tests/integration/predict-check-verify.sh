@@ -49,11 +49,26 @@ expect 2 "predict with a kernel that is not installed" "$bin" "$hello" "$rel" no
 # --all-kernels: every kernel with a build directory, in version order (7.x needs its compiler on PATH: that run only)
 case "$rel" in
   *+deb13-*)
+    checked=
     kernels=$(for k in /lib/modules/*/build/Makefile; do k=${k#/lib/modules/}; echo "${k%/build/Makefile}"; done)
     expect 0 "predict --all-kernels" "$bin" --all-kernels "$hello" --all-versions=yes
     [ "$(cut -d' ' -f1 "$work/out" | sort)" = "$(echo "$kernels" | sort)" ] ||
       fail "--all-kernels printed '$(cat "$work/out")' for kernels $kernels"
-    grep -q "^$rel hello $sv$" "$work/out" || fail "--all-kernels: no line for $rel: '$(cat "$work/out")'" ;;
+    grep -q "^$rel hello $sv$" "$work/out" || fail "--all-kernels: no line for $rel: '$(cat "$work/out")'"
+    # One run shares one scanner service across its kernels (issue 14): each kernel's answer must still be the real
+    # build's, the golden that scripts/regen-goldens.sh stored from real Kbuild for that kernel.
+    for case in header-spellings subdir-objects; do
+      expect 0 "predict --all-kernels $case" "$bin" --all-kernels --no-prediction-cache "$root/testdata/modules/$case" \
+        --all-versions=yes
+      for k in $kernels; do
+        golden=$root/testdata/modules/$case/expected/$k.srcversion
+        [ -f "$golden" ] || continue
+        [ "$(sed -n "s/^$k //p" "$work/out")" = "$(cat "$golden")" ] ||
+          fail "--all-kernels $case: $k printed '$(sed -n "s/^$k //p" "$work/out")', the real build '$(cat "$golden")'"
+        checked+=" $k"
+      done
+    done
+    [ "$(echo "$checked" | wc -w)" -ge 6 ] || fail "--all-kernels: goldens checked for only$checked" ;;
 esac
 expect 0 "predict --json --dump-hash-input" "$bin" "$hello" "$rel" --all-versions=yes --json \
   --dump-hash-input "$work/dump"
