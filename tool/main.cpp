@@ -21,6 +21,19 @@ namespace {
 
 cl::OptionCategory g_category("srcversion-predict options");
 
+cl::SubCommand g_record("record", "Put every module of a tree real Kbuild has just built into the module store, with the "
+                                  "record of what each was compiled from (its compiles, the content of every input, "
+                                  "the compilers, the kernel's link inputs and the symbols it uses)");
+cl::opt<std::string> g_record_dir(cl::Positional, cl::desc("<build-dir>"), cl::Required, cl::sub(g_record));
+cl::SubCommand g_reuse("reuse", "Per module of a directory: a built module that a build for the kernel would "
+                                "reproduce (the same compiles of the same inputs, the same link inputs), or build");
+cl::list<std::string> g_reuse_args(cl::Positional, cl::desc("<module-dir> <kernel> [<ko-or-dir>...]"),
+                                   cl::sub(g_reuse));
+cl::SubCommand g_store("store", "Show the module store (--stats)");
+cl::opt<bool> g_store_stats("stats", cl::desc("The module store's entries, modules and size"), cl::sub(g_store),
+                            cl::cat(g_category));
+
+
 cl::SubCommand g_from_build("from-build", "Print the srcversion modpost computed for each module of a tree real "
                                           "Kbuild has built (an M= directory or a directory of an in-tree build)");
 cl::opt<std::string> g_build_dir(cl::Positional, cl::desc("<build-dir>"), cl::Required, cl::sub(g_from_build));
@@ -34,7 +47,8 @@ cl::opt<std::string> g_kernel_version("kernel-version",
 cl::opt<std::string> g_kernel("kernel",
                               cl::desc("The kernel: a release under /lib/modules or a build directory "
                                        "(default: from the modules' vermagic)"),
-                              cl::value_desc("release|dir"), cl::sub(g_from_build), cl::cat(g_category));
+                              cl::value_desc("release|dir"), cl::sub(g_from_build), cl::sub(g_record),
+                              cl::cat(g_category));
 cl::SubCommand g_plan("plan", "Print what real Kbuild would build for a module directory, without building: its "
                               "modules, their .mod entries, each object's source and compile command");
 cl::opt<std::string> g_plan_dir(cl::Positional, cl::desc("<module-dir>"), cl::Required, cl::sub(g_plan));
@@ -64,8 +78,19 @@ struct Subcommands {
 // The subcommands that plan or scan (the default command, predict, among them): they share the cache and the
 // scanner's options.
 Subcommands scanning_subcommands() {
-  return {{&g_plan, &g_deps, &g_predict, &g_check, &g_verify, &cl::SubCommand::getTopLevel()}};
+  return {{&g_plan, &g_deps, &g_predict, &g_check, &g_verify, &g_reuse, &cl::SubCommand::getTopLevel()}};
 }
+
+Subcommands store_subcommands() { return {{&g_record, &g_reuse, &g_store}}; }
+
+cl::opt<std::string> g_store_dir("store",
+                                 cl::desc("The module store (default: /var/cache/srcversion-predict/modules for root, "
+                                          "else $XDG_CACHE_HOME/srcversion-predict/modules)"),
+                                 cl::value_desc("dir"), store_subcommands(), cl::cat(g_category));
+cl::opt<unsigned> g_store_max("store-max-mib",
+                              cl::desc("The module store's size limit in MiB; the entries used least recently are "
+                                       "removed first (default: 2048)"),
+                              cl::value_desc("MiB"), cl::init(2048), store_subcommands(), cl::cat(g_category));
 
 cl::opt<std::string>
     g_cache_dir("cache-dir",
@@ -105,7 +130,8 @@ cl::opt<bool> g_json("json",
                      cl::desc("JSON output (predict, from-build: per module its status, reason, objects and hashed "
                               "files; check: every comparison)"),
                      cl::sub(g_from_build), cl::sub(g_plan), cl::sub(g_deps), cl::sub(g_predict), cl::sub(g_check),
-                     cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+                     cl::sub(g_record), cl::sub(g_reuse), cl::sub(g_store), cl::sub(cl::SubCommand::getTopLevel()),
+                     cl::cat(g_category));
 cl::opt<bool> g_explain("explain",
                         cl::desc("Per module: its objects, every file hashed (in order, with its byte count after "
                                  "filtering) and every dependency not hashed, with the reason"),
@@ -130,7 +156,7 @@ cl::opt<unsigned> g_make_timeout(
              "kernel's top-level Makefile once per kernel, the module's makefiles, a DKMS MAKE line) has not finished "
              "after SECONDS (default: 60)"),
     cl::value_desc("SECONDS"), cl::init(base::k_default_make_timeout.count()), cl::sub(g_plan), cl::sub(g_predict),
-    cl::sub(g_check), cl::sub(g_verify), cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
+    cl::sub(g_check), cl::sub(g_verify), cl::sub(g_reuse), cl::sub(cl::SubCommand::getTopLevel()), cl::cat(g_category));
 cl::opt<std::string> g_work_dir("work-dir",
                                 cl::desc("Build the copy under DIR (default: a new directory under $TMPDIR)"),
                                 cl::value_desc("DIR"), cl::sub(g_verify), cl::cat(g_category));
@@ -285,6 +311,44 @@ int check_main(const Common& common) {
   return tool::run_check(command);
 }
 
+tool::StoreOptions store_options() {
+  tool::StoreOptions store;
+  store.dir = g_store_dir.empty() ? tool::default_store_dir() : std::string(g_store_dir);
+  store.max_bytes = std::uint64_t{g_store_max} << 20;
+  return store;
+}
+
+int record_main() {
+  tool::RecordCommand command;
+  command.build_dir = g_record_dir;
+  command.kernel = g_kernel;
+  command.store = store_options();
+  command.json = g_json;
+  return tool::run_record(command);
+}
+
+int reuse_main(const Common& common) {
+  if (g_reuse_args.size() < 2) {
+    return usage_error(make_error(ErrorCategory::usage,
+                                  "usage: srcversion-predict reuse <module-dir> <kernel> [<ko-or-dir>...]"));
+  }
+  if (auto err = tool::check_module_dir(g_reuse_args[0])) return usage_error(std::move(err));
+  if (auto err = check_cache_dir()) return usage_error(std::move(err));
+  tool::ReuseCommand command;
+  command.module_dir = g_reuse_args[0];
+  command.kernel = g_reuse_args[1];
+  command.targets.assign(g_reuse_args.begin() + 2, g_reuse_args.end());
+  command.options = predict_options(common);
+  command.store = store_options();
+  command.json = g_json;
+  return tool::run_reuse(command);
+}
+
+int store_main() {
+  if (!g_store_stats) return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict store --stats"));
+  return tool::run_store_stats(store_options(), g_json);
+}
+
 int verify_main(const Common& common) {
   if (g_verify_args.size() != 2) {
     return usage_error(make_error(ErrorCategory::usage, "usage: srcversion-predict verify <module-dir> <kernel>"));
@@ -372,6 +436,9 @@ int main(int argc, char** argv) {
   if (g_deps) return deps_main();
   if (g_check) return check_main(*common);
   if (g_verify) return verify_main(*common);
+  if (g_record) return record_main();
+  if (g_reuse) return reuse_main(*common);
+  if (g_store) return store_main();
   if (!g_predict_args.empty() && is_subcommand_name(g_predict_args.front())) {
     return usage_error(misplaced_subcommand(g_predict_args.front()));
   }

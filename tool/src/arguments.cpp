@@ -86,4 +86,10 @@ std::string default_cache_dir() {
   return {};
 }
 
+std::string default_store_dir() {
+  if (::geteuid() == 0) return "/var/cache/srcversion-predict/modules";
+  const std::string cache = default_cache_dir();
+  return cache.empty() ? "srcversion-predict-modules" : cache + "/modules";
+}
+
 } // namespace srcver::tool

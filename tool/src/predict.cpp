@@ -106,6 +106,15 @@ PredictedModule predict_module(const ModuleHashRequest& request, const kbuild_sh
   return out;
 }
 
+void keep_compiles(PredictedModule& out, const kbuild_shim::PlannedModule& m,
+                   const std::vector<frontend::ObjectDeps>& deps) {
+  if (out.status == PredictedModule::Status::cannot_predict) return;
+  for (std::size_t oi = 0; oi < m.objects.size(); ++oi) {
+    const auto& o = m.objects[oi];
+    out.compiles.push_back({o.object, o.command, o.source, deps[oi].deps});
+  }
+}
+
 // The files and directories a prediction read outside the module directory, as absolute paths: each object's source
 // and dependencies, the include directories and -include/-imacros files of its command, its compiler, the kernel's
 // fixdep.
@@ -202,7 +211,8 @@ llvm::Expected<Prediction> Predictor::predict(const std::string& module_dir, con
   if (!kernel) return kernel.takeError();
   PlanRequest plan_request{m_options.cache_dir, m_options.make_timeout, ""};
   std::optional<PredictionCache> cache;
-  if (m_options.prediction_cache && !m_options.cache_dir.empty() && !m_options.keep_hash_input) {
+  if (m_options.prediction_cache && !m_options.cache_dir.empty() && !m_options.keep_hash_input &&
+      !m_options.keep_compiles) {
     plan_request.profile_key = kbuild_shim::kernel_profile_key(*kernel, base::current_environment());
     std::error_code ec;
     const std::string dir = std::filesystem::canonical(module_dir, ec).string();
@@ -228,6 +238,11 @@ llvm::Expected<Prediction> Predictor::predict(const std::string& module_dir, con
   for (std::size_t mi = 0; mi < planned->plan.modules.size(); ++mi) {
     prediction.modules.push_back(
         predict_module(request, planned->plan.modules[mi], (*deps)[mi], prediction.all_versions));
+    if (m_options.keep_compiles) keep_compiles(prediction.modules.back(), planned->plan.modules[mi], (*deps)[mi]);
+  }
+  if (m_options.keep_compiles) {
+    prediction.module_dir = planned->plan.module_dir;
+    prediction.make_dir = planned->plan.make_dir;
   }
   SRCVER_LOG("{}: sumversion {:.1f} ms", kernel->release, ms_since(start));
   const bool certain = std::none_of(prediction.modules.begin(), prediction.modules.end(),

@@ -18,6 +18,14 @@ struct ObjectDeps;
 
 namespace srcver::tool {
 
+// One object's compile as the plan and the front end give it (kept with PredictOptions::keep_compiles).
+struct PredictedCompile {
+  std::string object;               // as the .mod entry spells it
+  std::vector<std::string> command; // the compile command's words
+  std::string source;               // as the command names it
+  std::vector<std::string> deps;    // its deps_ list
+};
+
 struct PredictedModule {
   enum class Status {
     ok,             // srcversion predicted; modpost writes it
@@ -30,11 +38,14 @@ struct PredictedModule {
   std::string reason;                  // why not ok
   bool has_version = false;            // MODULE_VERSION / MODULE_INFO(version, ...) seen (only known without -a)
   sumversion::SrcversionResult result; // the computation (empty when cannot_predict)
+  std::vector<PredictedCompile> compiles; // with PredictOptions::keep_compiles (not when cannot_predict)
 };
 
 struct Prediction {
   std::string release;   // the kernel's release
   std::string build_dir; // its build directory
+  std::string module_dir; // absolute (with PredictOptions::keep_compiles)
+  std::string make_dir;   // where the compiles run, their relative paths' base (with keep_compiles)
   bool all_versions = false;
   std::vector<PredictedModule> modules; // modules.order order
 };

@@ -31,4 +31,7 @@ llvm::Error check_make_path(const std::string& module_dir);
 // neither HOME nor XDG_CACHE_HOME is set).
 std::string default_cache_dir();
 
+// The module store's default: /var/cache/srcversion-predict/modules for root, else <default cache dir>/modules.
+std::string default_store_dir();
+
 } // namespace srcver::tool

@@ -9,6 +9,7 @@
 #include <llvm/Support/Error.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,5 +90,35 @@ struct VerifyCommand {
 
 // `verify`: builds a copy of the directory with real Kbuild (CONFIG_MODULE_SRCVERSION_ALL=y) and compares.
 int run_verify(const VerifyCommand& command);
+
+struct StoreOptions {
+  std::string dir;                           // the module store (module_store.hpp)
+  std::uint64_t max_bytes = 2ULL << 30;      // its size limit: least recently used entries go first
+};
+
+struct RecordCommand {
+  std::string build_dir; // a tree real Kbuild has just built (make M=, a DKMS build directory)
+  std::string kernel;    // the kernel it was built for ("" = from the modules' vermagic)
+  StoreOptions store;
+  bool json = false;
+};
+// `record`: every built module of the tree into the module store, with what it was compiled from. 0 all recorded,
+// 1 some module could not be (why), 2 input.
+int run_record(const RecordCommand& command);
+
+struct ReuseCommand {
+  std::string module_dir;
+  std::string kernel;               // the target kernel
+  std::vector<std::string> targets; // built modules or directories to search ("" = the module store alone)
+  PredictOptions options;
+  StoreOptions store;
+  bool json = false;
+};
+// `reuse`: per module, a built module that a build for the target would reproduce (same compiles, same inputs, same
+// link inputs), or "build" with the first difference. 0 all reusable, 1 some not, 3 cannot predict, 2 input.
+int run_reuse(const ReuseCommand& command);
+
+// `store --stats`: the module store's entries and size.
+int run_store_stats(const StoreOptions& store, bool json);
 
 } // namespace srcver::tool

@@ -21,6 +21,9 @@ struct PredictOptions {
   // Answer from the prediction cache when nothing changed (prediction_cache.hpp), and store there. Its entries hold no
   // hash input and no list of the dependencies that were not hashed: callers that show those do not use it.
   bool prediction_cache = false;
+  // Keep each object's compile and deps_ list in the prediction (reuse compares them with a build's record); never
+  // answered from the prediction cache, whose entries hold neither.
+  bool keep_compiles = false;
   bool filter_defines = false; // the front end's define filter (DepScanner::set_define_filter); same answers
   // How long each make may run (kernel profile, the module's makefiles, a DKMS MAKE line) before the directory is
   // "cannot predict" (--make-timeout).

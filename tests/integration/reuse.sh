@@ -1,0 +1,175 @@
+#!/bin/bash
+# reuse, record and the module store (issue 15) against real Kbuild builds of the torture module subdir-objects
+# (two objects, one in a subdirectory; a.c includes sub/s.h, a header srcversion does not hash):
+#  1. record after a real build for <kernel>: recorded, with the srcversion modinfo shows;
+#  2. the same kernel: reuse, from the store (the stored file is the built one, byte for byte) and for the file given;
+#  3. a twin of <kernel> (a copy of its build directory under another release name: same files, same Module.symvers):
+#     reuse; and a real build for the twin, in the same directory, differs from the stored binary only in .modinfo's
+#     vermagic release, the build ID, and the debug information's name of the kernel's build directory (after
+#     strip -g, as DKMS strips: only vermagic and the build ID), which is what "identical inputs" promises;
+#  4. another kernel (<other>, its own headers): build, naming the first difference;
+#  5. sub/s.h changed: the prediction's srcversion is unchanged (srcversion cannot see it), reuse says build and names
+#     it; restored, reuse again;
+#  6. a Kbuild line that adds a flag only for the twin's release: reuse for <kernel> (its command is unchanged),
+#     build for the twin, naming the flag;
+#  7. a damaged store: a flipped byte in a stored module file or its record: build, the entry dropped (gone from the
+#     store), and recorded again; a temporary directory a killed writer left is removed by the next record; a directory
+#     the tool did not make is refused as a store (exit 2) and left as it was;
+#  8. two records and a reuse at once: all succeed, and the store holds one whole entry.
+# usage: reuse.sh <binary> <kernel-release> <other-kernel-release>
+. "$(dirname "$0")/lib.sh"
+[ $# -eq 3 ] || usage 20
+bin=$1 rel=$2 other=$3
+need_binary "$bin"
+need_kernel "$rel"
+need_kernel "$other"
+need_tools 'is not installed (binutils)' strip cmp
+need_tools 'is not installed (kmod)' modinfo
+
+make_work reuse
+trap remove_work EXIT
+export XDG_CACHE_HOME=$work/xdg
+store=$work/store
+m=$work/m
+case_dir=$root/testdata/modules/subdir-objects
+
+# expect <status> <what> <command...>: output in $work/out, errors in $work/err.
+expect() {
+  local want=$1 what=$2; shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  local rc=$?
+  [ "$rc" -eq "$want" ] || { cat "$work/out" "$work/err" >&2; fail "$what: exit $rc, expected $want"; }
+}
+# out_has <what> <regex>: the last output matches.
+out_has() { grep -Eq -- "$2" "$work/out" || { cat "$work/out" >&2; fail "$1: output does not match /$2/"; }; }
+
+# 1. A real build, recorded.
+"$kbuild_build" "$rel" "$case_dir" "$m" || fail "the real build of subdir-objects for $rel failed"
+real_srcversion=$(modinfo -F srcversion "$m/subobj.ko")
+[ -n "$real_srcversion" ] || fail "the real build's subobj.ko has no srcversion"
+expect 0 "record" "$bin" record --store "$store" --json "$m"
+python3 - "$work/out" "$real_srcversion" <<'EOF' || fail "record --json does not say subobj was recorded with the real srcversion"
+import json, sys
+r = json.load(open(sys.argv[1]))
+m = r['modules']
+assert len(m) == 1 and m[0]['recorded'] and m[0]['srcversion'] == sys.argv[2], m
+EOF
+cp "$m/subobj.ko" "$work/built-for-$rel.ko"
+
+# 2. The same kernel.
+expect 0 "reuse from the store for $rel" "$bin" reuse --store "$store" "$m" "$rel"
+out_has "reuse for $rel" '^subobj reuse /'
+stored=$(awk '{print $3}' "$work/out")
+cmp -s "$stored" "$m/subobj.ko" || fail "the stored module file is not the one the build left"
+expect 0 "reuse of the file given for $rel" "$bin" reuse --store "$store" "$m" "$rel" "$m/subobj.ko"
+out_has "reuse of the file given" "^subobj reuse $m/subobj.ko\$"
+
+# 3. The twin: the build directory copied under another release name of the same length (so that .modinfo keeps its
+#    size), its relative symlinks made absolute.
+twin=$work/twin twin_rel=${rel/-56-/-99-}
+[ "$twin_rel" != "$rel" ] || fail "cannot name a twin of $rel (expected a release with -56-)"
+build_dir=$(readlink -f "/lib/modules/$rel/build")
+cp -a "$build_dir" "$twin" || fail "cannot copy $build_dir"
+for link in "$twin"/*; do
+  [ -L "$link" ] && ln -sfn "$(readlink -f "$build_dir/${link##*/}")" "$link"
+done
+sed -i "s/$rel/$twin_rel/" "$twin/include/config/kernel.release" "$twin/include/generated/utsrelease.h" \
+  "$twin/.kernelvariables"
+expect 0 "reuse for the twin" "$bin" reuse --store "$store" "$m" "$twin"
+out_has "reuse for the twin" '^subobj reuse /'
+# The real build for the twin, in the same directory, every object compiled afresh (make clean first: Kbuild itself
+# would otherwise find the objects up to date, their commands and dependencies being the same): the same code.
+{ make -C "$twin" M="$m" clean && make -C "$twin" M="$m" CONFIG_MODULE_SRCVERSION_ALL=y modules; } \
+  >"$work/twin-build.log" 2>&1 || { cat "$work/twin-build.log" >&2; fail "the real build for the twin failed"; }
+grep -q ' CC \[M\]  .*/a\.o' "$work/twin-build.log" || fail "the twin's build did not compile a.o afresh"
+[ "$(modinfo -F vermagic "$m/subobj.ko" | cut -d' ' -f1)" = "$twin_rel" ] || fail "the twin's build is not for $twin_rel"
+# Debug information names the kernel's build directory (the compiles' working directory), which the twin has
+# elsewhere; DKMS strips it (strip -g) unless a package says STRIP=no.
+strip -g -o "$work/twin.ko" "$m/subobj.ko" && strip -g -o "$work/stored.ko" "$stored" || fail "strip -g failed"
+python3 - "$m/subobj.ko" "$stored" "$work/twin.ko" "$work/stored.ko" "$twin_rel" "$rel" <<'EOF' ||
+import struct, sys
+def sections(path):
+    d = open(path, 'rb').read()
+    shoff, = struct.unpack_from('<Q', d, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from('<HHH', d, 0x3a)
+    hdr = [struct.unpack_from('<IIQQQQIIQQ', d, shoff + i * shentsize) for i in range(shnum)]
+    names = hdr[shstrndx]
+    out = {}
+    for h in hdr:
+        name = d[names[4] + h[0]:].split(b'\0', 1)[0].decode()
+        out[name] = b'' if h[1] == 8 else d[h[4]:h[4] + h[5]]  # SHT_NOBITS has no bytes
+    return out
+def differing(a, b):
+    a, b = sections(a), sections(b)
+    assert a.keys() == b.keys(), (a.keys() ^ b.keys())
+    assert a['.modinfo'].replace(sys.argv[5].encode(), sys.argv[6].encode()) == b['.modinfo'], 'modinfo'
+    return sorted(n for n in a if a[n] != b[n] and n not in ('.modinfo', '.note.gnu.build-id'))
+unstripped = differing(sys.argv[1], sys.argv[2])
+assert all(n.startswith(('.debug_', '.rela.debug_')) for n in unstripped), unstripped
+assert differing(sys.argv[3], sys.argv[4]) == [], 'stripped'
+EOF
+  fail "the real build for the twin differs from the reused binary beyond vermagic's release, the build ID and debug information"
+
+# Back to the build for $rel, in the same directory.
+"$kbuild_build" "$rel" "$case_dir" "$m" || fail "the real build of subdir-objects for $rel failed"
+cmp -s "$m/subobj.ko" "$work/built-for-$rel.ko" || fail "two real builds for $rel in one directory differ"
+
+# 4. Another kernel.
+expect 1 "reuse for $other" "$bin" reuse --store "$store" "$m" "$other"
+out_has "reuse for $other" '^subobj build .*differs'
+expect 1 "reuse of the file given for $other" "$bin" reuse --store "$store" "$m" "$other" "$work/built-for-$rel.ko"
+out_has "reuse of the file given for $other" '^subobj build '
+
+# 5. A header in a subdirectory: srcversion is blind to it, the record is not.
+expect 0 "predict before the change" "$bin" predict --all-versions=yes --no-prediction-cache "$m" "$rel"
+before=$(cat "$work/out")
+cp -p "$m/sub/s.h" "$work/s.h.orig"
+echo '#define SUBOBJ_S_CHANGED 1' >>"$m/sub/s.h"
+expect 0 "predict after the change" "$bin" predict --all-versions=yes --no-prediction-cache "$m" "$rel"
+[ "$(cat "$work/out")" = "$before" ] || fail "changing sub/s.h changed the predicted srcversion: the case is wrong"
+expect 1 "reuse after changing sub/s.h" "$bin" reuse --store "$store" "$m" "$rel"
+out_has "reuse after changing sub/s.h" '^subobj build .*a\.o: .*sub/s\.h differs from what the build compiled'
+expect 1 "reuse of the file after changing sub/s.h" "$bin" reuse --store "$store" "$m" "$rel" "$m/subobj.ko"
+out_has "reuse of the file after changing sub/s.h" 'sub/s\.h differs'
+cp -p "$work/s.h.orig" "$m/sub/s.h"
+expect 0 "reuse after restoring sub/s.h" "$bin" reuse --store "$store" "$m" "$rel"
+
+# 6. A flag for the twin's release only.
+cp "$m/Kbuild" "$work/Kbuild.orig"
+echo "ccflags-y += \$(if \$(filter $twin_rel,\$(KERNELRELEASE)),-DSUBOBJ_TWIN)" >>"$m/Kbuild"
+expect 0 "reuse for $rel with the twin's flag in Kbuild" "$bin" reuse --store "$store" "$m" "$rel"
+expect 1 "reuse for the twin with its flag" "$bin" reuse --store "$store" "$m" "$twin"
+out_has "reuse for the twin with its flag" "compile command differs at word [0-9]+: '-DSUBOBJ_TWIN'"
+cp "$work/Kbuild.orig" "$m/Kbuild"
+
+# 7. A damaged store.
+entry=$(dirname "$stored")
+printf '\x01' | dd of="$entry/module.ko" bs=1 seek=4096 conv=notrunc status=none
+expect 1 "reuse with a damaged module file in the store" "$bin" reuse --store "$store" "$m" "$rel"
+out_has "reuse with a damaged module file" 'dropped: .*no longer matches its record'
+[ ! -e "$entry" ] || fail "the damaged entry is still in the store"
+expect 0 "record again" "$bin" record --store "$store" "$m"
+sed -i 's/^srcversion .*/srcversion 0123456789ABCDEF0123456/' "$entry/record"
+expect 1 "reuse with a damaged record" "$bin" reuse --store "$store" "$m" "$rel"
+out_has "reuse with a damaged record" 'dropped: .*record is damaged'
+[ ! -e "$entry" ] || fail "the entry with a damaged record is still in the store"
+mkdir "$store/.tmp.left" && echo x >"$store/.tmp.left/module.ko"
+expect 0 "record after a killed writer" "$bin" record --store "$store" "$m"
+[ ! -e "$store/.tmp.left" ] || fail "the temporary directory of a killed writer was not removed"
+mkdir "$work/not-a-store" && echo keep >"$work/not-a-store/file"
+expect 2 "record into a directory the tool did not make" "$bin" record --store "$work/not-a-store" "$m"
+[ "$(ls -A "$work/not-a-store")" = file ] && [ "$(cat "$work/not-a-store/file")" = keep ] ||
+  fail "record changed a directory that is not a module store"
+
+# 8. At once.
+"$bin" record --store "$store" "$m" >"$work/r1" 2>&1 & p1=$!
+"$bin" record --store "$store" "$m" >"$work/r2" 2>&1 & p2=$!
+"$bin" reuse --store "$store" "$m" "$rel" >"$work/r3" 2>&1 & p3=$!
+wait $p1 || { cat "$work/r1" >&2; fail "a concurrent record failed"; }
+wait $p2 || { cat "$work/r2" >&2; fail "a concurrent record failed"; }
+wait $p3 || { cat "$work/r3" >&2; fail "a reuse during two records failed"; }
+expect 0 "store --stats" "$bin" store --stats --json --store "$store"
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["entries"] == 1 and s["modules"] == 1, s' \
+  "$work/out" || { cat "$work/out" >&2; fail "the store does not hold exactly one entry"; }
+[ -z "$(find "$store" -name '.tmp.*')" ] || fail "concurrent records left a temporary directory"
+echo "$me: ok ($rel, twin $twin_rel, $other)"
