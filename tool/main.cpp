@@ -29,6 +29,10 @@ cl::SubCommand g_reuse("reuse", "Per module of a directory: a built module that 
                                 "reproduce (the same compiles of the same inputs, the same link inputs), or build");
 cl::list<std::string> g_reuse_args(cl::Positional, cl::desc("<module-dir> <kernel> [<ko-or-dir>...]"),
                                    cl::sub(g_reuse));
+cl::opt<bool> g_reuse_place("place",
+                            cl::desc("When every module is reusable, write each one's file where the build would "
+                                     "leave it in <module-dir> (never replacing a file), as the build would"),
+                            cl::sub(g_reuse), cl::cat(g_category));
 cl::SubCommand g_store("store", "Show the module store (--stats)");
 cl::opt<bool> g_store_stats("stats", cl::desc("The module store's entries, modules and size"), cl::sub(g_store),
                             cl::cat(g_category));
@@ -341,6 +345,7 @@ int reuse_main(const Common& common) {
   command.options = predict_options(common);
   command.store = store_options();
   command.json = g_json;
+  command.place = g_reuse_place;
   return tool::run_reuse(command);
 }
 

@@ -155,6 +155,8 @@ llvm::Expected<DkmsConf> evaluate_dkms_conf(const DkmsRun& run, const std::strin
   // dkms-conf.sh's own temporary tree goes into the scratch directory, which goes on every exit.
   std::vector<std::string> conf_env = run.caller_env;
   conf_env.push_back("SRCVER_SCRATCH=" + run.scratch.string());
+  // srcversion-predict-dkms's /etc/dkms override steps aside: the package's own MAKE line is what is planned.
+  conf_env.push_back("SRCVERSION_PREDICT_NO_DKMS_HOOK=1");
   auto conf_run = base::run_process(
       {"bash", conf_script, run.work.string(), run.profile.kernel.release, run.profile.kernel.build_dir, *arch},
       conf_env, run.work.string(), run.timeout);

@@ -157,3 +157,18 @@ add_dkms_module_locations() {
   done < <(dkms_conf "$build" "${build%/*/*/build}" \
              'for ((i = 0; i < ${#BUILT_MODULE_NAME[@]}; i++)); do echo "${BUILT_MODULE_LOCATION[$i]:-}"; done')
 }
+
+# make_twin <release> <dir> <twin-release>: a twin of kernel <release> in <dir>: its build directory copied (relative
+# symlinks made absolute), the release changed where the kernel's build reads it (include/config/kernel.release,
+# include/generated/utsrelease.h, Debian's .kernelvariables). Same files otherwise, same Module.symvers
+# (../shared/DESIGN.md section 4). Fails the test when it cannot be made.
+make_twin() {
+  local from to=$2 link
+  from=$(readlink -f "/lib/modules/$1/build") || fail "kernel $1 has no build directory"
+  cp -a "$from" "$to" || fail "cannot copy $from"
+  for link in "$to"/*; do
+    [ -L "$link" ] && { ln -sfn "$(readlink -f "$from/${link##*/}")" "$link" || fail "cannot relink $link"; }
+  done
+  sed -i "s/$1/$3/" "$to/include/config/kernel.release" "$to/include/generated/utsrelease.h" \
+    "$to/.kernelvariables" || fail "cannot rename the twin's release"
+}

@@ -68,13 +68,7 @@ out_has "reuse of the file given" "^subobj reuse $m/subobj.ko\$"
 #    size), its relative symlinks made absolute.
 twin=$work/twin twin_rel=${rel/-56-/-99-}
 [ "$twin_rel" != "$rel" ] || fail "cannot name a twin of $rel (expected a release with -56-)"
-build_dir=$(readlink -f "/lib/modules/$rel/build")
-cp -a "$build_dir" "$twin" || fail "cannot copy $build_dir"
-for link in "$twin"/*; do
-  [ -L "$link" ] && ln -sfn "$(readlink -f "$build_dir/${link##*/}")" "$link"
-done
-sed -i "s/$rel/$twin_rel/" "$twin/include/config/kernel.release" "$twin/include/generated/utsrelease.h" \
-  "$twin/.kernelvariables"
+make_twin "$rel" "$twin" "$twin_rel"
 expect 0 "reuse for the twin" "$bin" reuse --store "$store" "$m" "$twin"
 out_has "reuse for the twin" '^subobj reuse /'
 # The real build for the twin, in the same directory, every object compiled afresh (make clean first: Kbuild itself

@@ -35,6 +35,7 @@ struct Decision {
   std::string file; // the module file to use (reuse), or the one that was refused
   std::string reason;
   std::string predicted; // the prediction's srcversion ("" = none)
+  std::string bytes;     // the module file's content, checked (reuse from the store)
 };
 
 const char* kind_name(Decision::Kind kind) {
@@ -102,13 +103,13 @@ std::string sha256_of_file(const std::string& path) {
 // The files given for `module`: each needs a record in the store (found by its SHA-256) that passes.
 Decision decide_files(const PredictedModule& module, const std::vector<std::string>& files, Target& target,
                       ModuleStore& store) {
-  Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion};
+  Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, ""};
   const std::string name = fs::path(module.path).filename().string();
   for (const auto& file : files) {
     auto entry = store.find_binary(name, sha256_of_file(file));
     std::string why = entry ? refuse(entry->record, module, target)
                             : "no record of what " + file + " was compiled from in the module store " + store.dir();
-    if (why.empty()) return {module.path, Decision::Kind::reuse, file, "", module.result.srcversion};
+    if (why.empty()) return {module.path, Decision::Kind::reuse, file, "", module.result.srcversion, entry->binary};
     if (d.reason.empty()) {
       d.file = file;
       d.reason = why;
@@ -120,7 +121,7 @@ Decision decide_files(const PredictedModule& module, const std::vector<std::stri
 
 // The module store alone: the entry whose inputs' key is the target's.
 Decision decide_store(const PredictedModule& module, Target& target, ModuleStore& store) {
-  Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion};
+  Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, ""};
   auto inputs = target.collector->collect(module.path, target.prediction->make_dir, target.objects, {});
   if (!inputs) {
     d.reason = take_error(inputs.takeError()).message;
@@ -145,7 +146,10 @@ Decision decide_store(const PredictedModule& module, Target& target, ModuleStore
   }
   d.file = (fs::path(store.dir()) / name / key / "module.ko").string();
   d.reason = refuse(entry->record, module, target);
-  if (d.reason.empty()) d.kind = Decision::Kind::reuse;
+  if (d.reason.empty()) {
+    d.kind = Decision::Kind::reuse;
+    d.bytes = std::move(entry->binary);
+  }
   return d;
 }
 
@@ -175,6 +179,36 @@ void print(const std::vector<Decision>& decisions, const ReuseCommand& command, 
                << "\n";
 }
 
+// --place: every module's file written where the build would leave it (<module-dir>/<module>.ko), each through a
+// temporary file renamed into place; a file already there is never replaced (then nothing is placed: build).
+// All or nothing: a module that is not reusable leaves the directory untouched.
+int place_all(std::vector<Decision>& decisions, const std::string& module_dir) {
+  for (const auto& d : decisions) {
+    if (d.kind != Decision::Kind::reuse) return exit_differs;
+  }
+  std::error_code ec;
+  for (auto& d : decisions) {
+    const fs::path dest = fs::path(module_dir) / (d.module + ".ko");
+    if (fs::exists(dest, ec) || !fs::is_directory(dest.parent_path(), ec)) {
+      d.kind = Decision::Kind::build;
+      d.reason = dest.string() + (fs::exists(dest, ec) ? " exists already: it is not replaced"
+                                                        : ": its directory does not exist");
+      return exit_differs;
+    }
+  }
+  for (auto& d : decisions) {
+    const fs::path dest = fs::path(module_dir) / (d.module + ".ko");
+    const fs::path tmp = dest.string() + ".srcversion-predict.tmp";
+    base::write_atomically(tmp, d.bytes);
+    if (!fs::exists(tmp, ec) || (fs::rename(tmp, dest, ec), ec)) {
+      fs::remove(tmp, ec);
+      return report_error(make_error(ErrorCategory::io, "cannot write the module file", dest.string()));
+    }
+    d.reason = "placed at " + dest.string();
+  }
+  return exit_ok;
+}
+
 } // namespace
 
 int run_reuse(const ReuseCommand& command) {
@@ -195,7 +229,7 @@ int run_reuse(const ReuseCommand& command) {
     Decision d;
     if (module.status == PredictedModule::Status::cannot_predict ||
         module.status == PredictedModule::Status::no_srcversion) {
-      d = {module.path, Decision::Kind::cannot_predict, "", module.reason, ""};
+      d = {module.path, Decision::Kind::cannot_predict, "", module.reason, "", ""};
       status = worse_status(status, exit_cannot_predict);
     } else {
       Target target{&*prediction, &collector, target_objects(*prediction, module)};
@@ -205,6 +239,7 @@ int run_reuse(const ReuseCommand& command) {
     }
     decisions.push_back(std::move(d));
   }
+  if (command.place && status == exit_ok) status = place_all(decisions, prediction->module_dir);
   print(decisions, command, *prediction, status);
   return status;
 }

@@ -113,6 +113,9 @@ struct ReuseCommand {
   PredictOptions options;
   StoreOptions store;
   bool json = false;
+  // When every module is reusable, write each module file where the build would leave it in <module-dir> (never
+  // replacing a file); the DKMS make wrapper then has nothing to compile.
+  bool place = false;
 };
 // `reuse`: per module, a built module that a build for the target would reproduce (same compiles, same inputs, same
 // link inputs), or "build" with the first difference. 0 all reusable, 1 some not, 3 cannot predict, 2 input.

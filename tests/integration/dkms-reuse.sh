@@ -1,0 +1,166 @@
+#!/bin/bash
+# DKMS skips the builds it does not need (issue 15), with Debian's real dkms 3.0.10 and real Kbuild. The package is the
+# torture module subdir-objects (two objects; a.c includes sub/s.h, which srcversion does not hash) with a dkms.conf
+# that sets no MAKE (so the override spells DKMS's default), in a private DKMS tree and source tree. Every gcc-12 that
+# Kbuild runs is a logging wrapper first on PATH, so that "nothing was compiled" is seen, not assumed.
+#  1. srcversion-predict-dkms enable --dry-run writes nothing; enable writes /etc/dkms/<module>.conf (marked as ours);
+#     a <module>.conf that is not ours is left alone;
+#  2. dkms install for <kernel>: built (the package's objects compiled), recorded into the store;
+#  3. a twin of <kernel> (/lib/modules/<twin>/build, same files, same Module.symvers), dkms autoinstall as the kernel
+#     hook runs it: installed for the twin, no object of the package compiled, make.log says it was reused and from
+#     where; dkms status says installed; the installed module carries the srcversion of the build for <kernel>;
+#  4. <other> (other headers): dkms builds (compiles), and says why it could not reuse;
+#  5. a package upgrade with identical module sources (dkms remove --all; a changed packaging file; dkms add and
+#     install for each kernel, as a Debian *-dkms upgrade does): nothing compiled for <kernel> or the twin;
+#  6. the same upgrade with sub/s.h changed (srcversion unchanged, code changed): dkms builds;
+#  7. a Kbuild line that adds a flag for the twin's release only: reused for <kernel>, built for the twin;
+#  8. disable removes only our override.
+# Needs root: it writes /etc/dkms/<module>.conf and /lib/modules/<twin>/, and dkms installs into
+# /lib/modules/<kernel>/updates/dkms (all removed at exit).
+# usage: dkms-reuse.sh <binary> <kernel-release> <other-kernel-release>
+. "$(dirname "$0")/lib.sh"
+[ $# -eq 3 ] || usage 25
+bin=$1 rel=$2 other=$3
+need_binary "$bin"
+need_kernel "$rel"
+need_kernel "$other"
+need_tools 'is not installed (scripts/install-deps.sh installs it)' dkms modinfo
+[ "$(id -u)" -eq 0 ] || missing "needs root (it writes /etc/dkms/<module>.conf and /lib/modules/<twin>)"
+hook=$(dirname "$bin")/srcversion-predict-dkms
+need_binary "$hook" "missing (built beside the binary from dkms/srcversion-predict-dkms.sh)"
+
+name=srcvp_reuse_test version=1.0
+twin_rel=${rel/-56-/-99-}
+[ "$twin_rel" != "$rel" ] || fail "cannot name a twin of $rel (expected a release with -56-)"
+[ ! -e "/lib/modules/$twin_rel" ] || fail "/lib/modules/$twin_rel exists already: not ours to use"
+[ ! -e "/etc/dkms/$name.conf" ] || fail "/etc/dkms/$name.conf exists already: not ours to use"
+make_work dkms-reuse
+tree=$work/dkms src=$work/source store=$work/store
+mkdir -p "$tree" "$src"
+cleanup() {
+  dkms remove -m "$name" -v "$version" --all --dkmstree "$tree" --sourcetree "$src" >/dev/null 2>&1
+  for k in "$rel" "$other" "$twin_rel"; do rm -f "/lib/modules/$k/updates/dkms/subobj.ko"*; done
+  rm -f "/etc/dkms/$name.conf"
+  rm -rf "/lib/modules/$twin_rel"
+  remove_work
+}
+trap cleanup EXIT
+export XDG_CACHE_HOME=$work/xdg
+
+# The logging compilers: each run's arguments, then the real one.
+mkdir -p "$work/spy"
+for cc in gcc-12 x86_64-linux-gnu-gcc-12; do
+  real=$(command -v "$cc") || missing "$cc is not installed"
+  printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>%s/compiles.log\nexec %s "$@"\n' "$work" "$real" >"$work/spy/$cc"
+  chmod +x "$work/spy/$cc"
+done
+export PATH=$work/spy:$PATH
+build_dir=$tree/$name/$version/build
+# compiled <what>: some object of the package was compiled since the log was cleared; not_compiled <what>: none was.
+package_compiles() { grep -c -- "-c -o $build_dir/" "$work/compiles.log" 2>/dev/null; }
+compiled() { [ "$(package_compiles)" -gt 0 ] || fail "$1: no object of the package was compiled"; }
+not_compiled() {
+  [ "$(package_compiles)" -eq 0 ] || { grep -- "-c -o $build_dir/" "$work/compiles.log" >&2; fail "$1: compiled"; }
+}
+clear_log() { : >"$work/compiles.log"; }
+make_log() { cat "$tree/$name/$version/$1/$(uname -m)/log/make.log"; }
+dkms_do() {
+  dkms "$@" -m "$name" -v "$version" --dkmstree "$tree" --sourcetree "$src" >"$work/dkms.out" 2>&1 ||
+    { cat "$work/dkms.out" >&2; fail "dkms $*: failed"; }
+}
+installed_for() {
+  dkms status -m "$name" -v "$version" -k "$1" --dkmstree "$tree" --sourcetree "$src" 2>/dev/null | grep -q installed ||
+    { dkms status --dkmstree "$tree" --sourcetree "$src" >&2; fail "dkms status does not say installed for $1"; }
+}
+package() { # the package's source tree, as a *-dkms package installs it under /usr/src
+  rm -rf "${src:?}/$name-$version"
+  mkdir -p "$src"
+  cp -a "$root/testdata/modules/subdir-objects" "$src/$name-$version"
+  rm -rf "$src/$name-$version/expected" "$src/$name-$version/case.txt"
+  cat >"$src/$name-$version/dkms.conf" <<EOF
+PACKAGE_NAME="$name"
+PACKAGE_VERSION="$version"
+BUILT_MODULE_NAME[0]="subobj"
+DEST_MODULE_LOCATION[0]="/updates/dkms"
+AUTOINSTALL="yes"
+EOF
+}
+upgrade() { # what a *-dkms package upgrade does: remove every build, new sources, add, install for each kernel
+  dkms_do remove --all
+  dkms_do add
+  for k in "$rel" "$twin_rel"; do dkms_do install -k "$k" --no-depmod; done
+}
+
+# 1. The override.
+package
+make_twin "$rel" "$work/twin" "$twin_rel"
+mkdir -p "/lib/modules/$twin_rel" && ln -s "$work/twin" "/lib/modules/$twin_rel/build"
+dkms_do add
+"$hook" enable --dry-run --store "$store" --dkms-tree "$tree" >"$work/out" 2>&1 || fail "enable --dry-run failed"
+grep -q "$name: would write /etc/dkms/$name.conf" "$work/out" || { cat "$work/out" >&2; fail "enable --dry-run said"; }
+[ ! -e "/etc/dkms/$name.conf" ] || fail "enable --dry-run wrote /etc/dkms/$name.conf"
+echo '# the administrator'"'"'s own' >"/etc/dkms/$name.conf"
+"$hook" enable --store "$store" --dkms-tree "$tree" >"$work/out" 2>&1 || fail "enable failed"
+grep -q "is not ours: left alone" "$work/out" && [ "$(cat "/etc/dkms/$name.conf")" = "# the administrator's own" ] ||
+  fail "enable touched a $name.conf that is not ours"
+rm "/etc/dkms/$name.conf"
+"$hook" enable --store "$store" --dkms-tree "$tree" >"$work/out" 2>&1 || fail "enable failed"
+head -1 "/etc/dkms/$name.conf" | grep -q '^# srcversion-predict dkms override' || fail "enable wrote no override"
+
+# 2. The first build: compiled, recorded.
+clear_log
+dkms_do install -k "$rel" --no-depmod
+compiled "dkms install for $rel"
+installed_for "$rel"
+make_log "$rel" | grep -q 'subobj recorded ' || { make_log "$rel" >&2; fail "the build for $rel was not recorded"; }
+built_srcversion=$(modinfo -F srcversion "$tree/$name/$version/$rel/$(uname -m)/module/subobj.ko"*)
+
+# 3. The twin, as the kernel hook installs for a new kernel.
+clear_log
+dkms autoinstall -k "$twin_rel" --dkmstree "$tree" --sourcetree "$src" >"$work/dkms.out" 2>&1 ||
+  { cat "$work/dkms.out" >&2; fail "dkms autoinstall for the twin failed"; }
+not_compiled "dkms autoinstall for the twin"
+installed_for "$twin_rel"
+make_log "$twin_rel" | grep -q "^subobj reuse $store/subobj/" ||
+  { make_log "$twin_rel" >&2; fail "the twin's make.log does not say where the module came from"; }
+[ "$(modinfo -F srcversion "/lib/modules/$twin_rel/updates/dkms/subobj.ko"*)" = "$built_srcversion" ] ||
+  fail "the module installed for the twin is not the build's"
+
+# 4. Other headers: built, and why.
+clear_log
+dkms_do install -k "$other" --no-depmod
+compiled "dkms install for $other"
+make_log "$other" | grep -q '^subobj build .*differs' ||
+  { make_log "$other" >&2; fail "the build for $other does not say why it was not reused"; }
+
+# 5. A package upgrade with identical module sources: nothing compiled for either kernel.
+package
+echo "# packaging changed" >>"$src/$name-$version/dkms.conf"
+clear_log
+upgrade
+not_compiled "the upgrade with identical module sources"
+installed_for "$rel"
+installed_for "$twin_rel"
+
+# 6. The same upgrade with a header in a subdirectory changed: built.
+echo '#define SUBOBJ_S_CHANGED 1' >>"$src/$name-$version/sub/s.h"
+clear_log
+upgrade
+compiled "the upgrade with sub/s.h changed"
+make_log "$rel" | grep -q 'sub/s\.h differs' || { make_log "$rel" >&2; fail "make.log does not name sub/s.h"; }
+
+# 7. A flag for the twin's release only (the store has both builds of 6.'s sources by now).
+echo "ccflags-y += \$(if \$(filter $twin_rel,\$(KERNELRELEASE)),-DSUBOBJ_TWIN)" >>"$src/$name-$version/Kbuild"
+clear_log
+dkms_do remove --all
+dkms_do add
+dkms_do install -k "$rel" --no-depmod
+not_compiled "the upgrade with a flag for the twin only, for $rel"
+dkms_do install -k "$twin_rel" --no-depmod
+compiled "the upgrade with a flag for the twin only, for the twin"
+make_log "$twin_rel" | grep -q -- "-DSUBOBJ_TWIN" || { make_log "$twin_rel" >&2; fail "make.log does not name the flag"; }
+
+# 8. disable.
+"$hook" disable --dkms-tree "$tree" >"$work/out" 2>&1 || fail "disable failed"
+[ ! -e "/etc/dkms/$name.conf" ] || fail "disable left /etc/dkms/$name.conf"
+echo "$me: ok ($rel, twin $twin_rel, $other)"
