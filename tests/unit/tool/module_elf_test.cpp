@@ -1,0 +1,140 @@
+// What a module was linked against, read from real modules of Debian's 6.12 kernel (the fuzz seeds), plain and
+// xz-compressed, against binutils' `nm -u` and kmod's `modprobe --dump-modversions` run on the same files.
+
+#include "module_elf.hpp" // tool/src
+
+#include <srcver/tool/module_file.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <sstream>
+
+using namespace srcver::tool;
+
+namespace {
+
+const std::string k_modinfo_seeds = SRCVER_SOURCE_DIR "/tests/fuzz/corpus/modinfo/";
+
+std::string run(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+  EXPECT_TRUE(pipe) << command;
+  std::string out;
+  char buffer[4096];
+  while (pipe && std::fgets(buffer, sizeof buffer, pipe.get()))
+    out += buffer;
+  return out;
+}
+
+std::vector<std::string> nm_undefined(const std::string& ko) {
+  std::istringstream in(run("nm -u " + ko));
+  std::vector<std::string> names;
+  for (std::string type, name; in >> type >> name;)
+    names.push_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string kmod_versions(const std::string& ko) { return run("modprobe --dump-modversions " + ko + " 2>&1"); }
+
+std::string ours(const std::vector<SymbolVersion>& versions) {
+  std::string out;
+  char line[128];
+  for (const auto& v : versions) {
+    std::snprintf(line, sizeof line, "0x%08x\t%s\n", v.crc, v.name.c_str());
+    out += line;
+  }
+  return out;
+}
+
+ElfFile parse(const std::string& bytes, const std::string& path) {
+  auto elf = ElfFile::parse(bytes, path);
+  EXPECT_TRUE(static_cast<bool>(elf)) << path;
+  return std::move(*elf);
+}
+
+} // namespace
+
+TEST(ModuleElf, UndefinedSymbolsAreWhatNmSays) {
+  for (const char* name : {"iTCO_vendor_support.ko", "nhc_hop.ko"}) {
+    const std::string ko = k_modinfo_seeds + name;
+    auto bytes = read_module_file(ko);
+    ASSERT_TRUE(static_cast<bool>(bytes)) << ko;
+    auto symbols = parse(*bytes, ko).undefined_symbols();
+    ASSERT_TRUE(static_cast<bool>(symbols));
+    const auto expected = nm_undefined(ko);
+    ASSERT_FALSE(expected.empty()) << "nm -u found nothing in " << ko << " (is binutils installed?)";
+    EXPECT_EQ(*symbols, expected) << ko;
+  }
+}
+
+TEST(ModuleElf, VersionsAreWhatKmodDumps) {
+  for (const char* name : {"iTCO_vendor_support.ko", "nhc_hop.ko"}) {
+    const std::string ko = k_modinfo_seeds + name;
+    auto bytes = read_module_file(ko);
+    ASSERT_TRUE(static_cast<bool>(bytes));
+    auto versions = module_versions(parse(*bytes, ko));
+    ASSERT_TRUE(static_cast<bool>(versions));
+    ASSERT_FALSE(versions->empty()) << ko << ": Debian builds with CONFIG_MODVERSIONS";
+    EXPECT_EQ(ours(*versions), kmod_versions(ko)) << ko;
+  }
+}
+
+TEST(ModuleElf, CompressedModuleReadsTheSame) {
+  const std::string plain = k_modinfo_seeds + "iTCO_vendor_support.ko";
+  const std::string dir = ::testing::TempDir();
+  const std::string xz = dir + "/iTCO_vendor_support.ko.xz";
+  ASSERT_EQ(std::system(("xz -c " + plain + " >" + xz).c_str()), 0) << "xz is not installed";
+  auto a = read_module_file(plain);
+  auto b = read_module_file(xz);
+  ASSERT_TRUE(a && b);
+  auto va = module_versions(parse(*a, plain));
+  auto vb = module_versions(parse(*b, xz));
+  ASSERT_TRUE(va && vb);
+  EXPECT_EQ(ours(*va), ours(*vb));
+  EXPECT_EQ(ours(*vb), kmod_versions(xz)); // kmod reads the .xz itself
+  std::remove(xz.c_str());
+}
+
+TEST(ModuleElf, TruncatedFilesAreRefused) {
+  auto bytes = read_module_file(k_modinfo_seeds + "nhc_hop.ko");
+  ASSERT_TRUE(static_cast<bool>(bytes));
+  std::uint64_t shoff = 0;
+  std::memcpy(&shoff, bytes->data() + 0x28, 8);
+  for (std::size_t cut : {std::size_t{0}, std::size_t{10}, std::size_t{63}, std::size_t{shoff}, std::size_t{shoff + 100}}) {
+    auto elf = ElfFile::parse(std::string_view(*bytes).substr(0, cut), "cut.ko");
+    EXPECT_FALSE(static_cast<bool>(elf)) << "cut at " << cut; // in the ELF header or the section header table
+    if (!elf) llvm::consumeError(elf.takeError());
+  }
+}
+
+TEST(ModuleElf, ASymbolTablePastTheEndIsAnError) {
+  auto bytes = read_module_file(k_modinfo_seeds + "nhc_hop.ko");
+  ASSERT_TRUE(static_cast<bool>(bytes));
+  std::string elf_bytes = *bytes;
+  std::uint64_t shoff = 0;
+  std::uint16_t shentsize = 0, shnum = 0;
+  std::memcpy(&shoff, elf_bytes.data() + 0x28, 8);
+  std::memcpy(&shentsize, elf_bytes.data() + 0x3a, 2);
+  std::memcpy(&shnum, elf_bytes.data() + 0x3c, 2);
+  bool moved = false;
+  for (std::uint16_t i = 0; i < shnum; ++i) {
+    char* header = elf_bytes.data() + shoff + std::size_t{i} * shentsize;
+    std::uint32_t type = 0;
+    std::memcpy(&type, header + 4, 4);
+    if (type != 2) continue; // SHT_SYMTAB
+    const std::uint64_t past_the_end = elf_bytes.size() + 16;
+    std::memcpy(header + 0x18, &past_the_end, 8);
+    moved = true;
+  }
+  ASSERT_TRUE(moved) << "no symbol table in nhc_hop.ko";
+  auto elf = ElfFile::parse(elf_bytes, "moved.ko");
+  ASSERT_TRUE(static_cast<bool>(elf));
+  auto symbols = elf->undefined_symbols();
+  ASSERT_FALSE(static_cast<bool>(symbols));
+  EXPECT_NE(llvm::toString(symbols.takeError()).find("past the end"), std::string::npos);
+}
