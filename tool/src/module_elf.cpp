@@ -108,7 +108,9 @@ llvm::Expected<std::vector<std::string>> ElfFile::undefined_symbols() const {
       const std::uint16_t shndx = load<std::uint16_t>(*symbols, at + (m_is64 ? 6 : 14));
       if (shndx != 0 || name == 0 || name >= strings->size()) continue;
       const std::string_view rest = strings->substr(name);
-      names.emplace_back(rest.substr(0, std::min(rest.find('\0'), rest.size())));
+      const std::string_view symbol = rest.substr(0, std::min(rest.find('\0'), rest.size()));
+      if (!symbol.empty()) names.emplace_back(symbol); // a name offset at a NUL names nothing
+
     }
   }
   std::sort(names.begin(), names.end());
