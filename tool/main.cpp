@@ -174,7 +174,8 @@ cl::extrahelp g_exit_help(R"(
 EXIT STATUS
   0  success (predict, from-build: every module has its srcversion; check, verify: every module equal; plan:
      everything was planned)
-  1  (check, verify) some module's srcversion differs from the built module's (both printed)
+  1  (check, verify) some module's srcversion differs from the built module's (both printed); (reuse) some module
+     must be built (the first difference printed); (record) some module could not be recorded (why printed)
   2  bad usage or input (a missing or empty argument, an option before the subcommand, an unknown option value, a
      kernel that is not installed, not a module directory, not a built tree, a file that is not a module)
   3  some module has no srcversion (printed as "<module> -", reason on stderr: modpost's rules give none, the
@@ -186,7 +187,8 @@ EXIT STATUS
   4  (plan) a step must run before Kbuild can be asked: the DKMS package's PRE_BUILD (predict, check: 3)
 
   check and verify print one line per module and file: <module> <equal|differs|cannot-predict|bad-input>
-  <predicted> <built> <file> ("-" for none). Their statuses rank 2 over 1 over 3 over 0.
+  <predicted> <built> <file> ("-" for none). Their statuses, and reuse's, rank 2 over 1 over 3 over 0.
+  reuse prints per module: <module> reuse <file> | build <reason> | cannot-predict <reason>.
 )");
 
 int usage_error(llvm::Error err) {

@@ -13,7 +13,7 @@ need_binary "$bin" 'not found'
 need_tools 'is not installed' python3
 make_work docs-match-help
 
-subcommands=(predict check verify from-build plan deps)
+subcommands=(predict check verify from-build plan deps record reuse store)
 for sub in "${subcommands[@]}"; do
   "$bin" "$sub" --help >"$work/help.$sub" 2>&1 || { echo "docs-match-help: $sub --help failed" >&2; exit 1; }
 done

@@ -279,6 +279,29 @@ void InputsCollector::add_program(BuildInputs& inputs, const std::string& name) 
   if (!hashed) llvm::consumeError(hashed.takeError());
 }
 
+// The programs a gcc driver runs for a compile: its cc1 and its assembler, as `-print-prog-name` names them (the
+// driver is asked, nothing is compiled). Recorded as "<driver>:cc1" and "<driver>:as".
+void InputsCollector::add_compiler_parts(BuildInputs& inputs, const std::string& driver) {
+  for (const char* part : {"cc1", "as"}) {
+    const std::string label = driver + ":" + part;
+    auto [it, fresh] = m_parts.emplace(label, "");
+    if (fresh) {
+      auto asked = base::run_process({driver, std::string("-print-prog-name=") + part}, m_env, "/",
+                                     std::chrono::seconds(30));
+      std::string path = asked && asked->exit_status == 0 ? llvm::StringRef(asked->out).trim().str() : "";
+      if (!asked) llvm::consumeError(asked.takeError());
+      if (!path.empty() && path.find('/') == std::string::npos)
+        path = base::find_program(path, base::env_value(m_env, "PATH"));
+      std::error_code ec;
+      if (!path.empty()) path = std::filesystem::canonical(path, ec).string();
+      it->second = path.empty() || ec ? "/nonexistent" : path;
+    }
+    auto hashed = hash_file(label, it->second, 0);
+    inputs.programs.push_back(hashed ? *hashed : RecordedFile{label, "absent"});
+    if (!hashed) llvm::consumeError(hashed.takeError());
+  }
+}
+
 void InputsCollector::add_kernel_files(BuildInputs& inputs, const std::string& srctree) {
   const std::string src = srctree.empty() ? m_kernel.build_dir : srctree;
   auto add = [&](const std::string& root_name, const std::string& root, const std::string& rel) {
@@ -337,7 +360,11 @@ llvm::Expected<BuildInputs> InputsCollector::collect(const std::string& module, 
   for (const auto& o : objects) {
     const std::string tree = srctree_of(o.command);
     if (srctree.empty()) srctree = tree;
-    if (!o.command.empty()) add_program(inputs, o.command[0]);
+    if (!o.command.empty() && std::none_of(inputs.programs.begin(), inputs.programs.end(),
+                                           [&](const RecordedFile& p) { return p.path == o.command[0]; })) {
+      add_program(inputs, o.command[0]);
+      add_compiler_parts(inputs, o.command[0]);
+    }
     RecordedObject& r = inputs.objects.emplace_back();
     r.name = o.name;
     for (const auto& w : o.command)

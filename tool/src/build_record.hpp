@@ -4,7 +4,8 @@
 // build for another kernel, or of a new copy of the sources, would run (`reuse`, from the prediction's plan and
 // dependency lists): the same inputs mean the same binary, and the recorded binary can be used instead of a build.
 //
-// The inputs, per module: the compilers (each program's content hash); per object its compile command and the content
+// The inputs, per module: the compilers (the content hash of each driver, of the cc1 and assembler it runs, and of
+// the linker); per object its compile command and the content
 // hash of its source and of every file of its deps_ list (the module's files and the kernel headers it reaches); the
 // kernel-wide files the link and modpost read (configuration, linker script, modpost, the makefiles that hold the
 // link flags); and, for every symbol the module leaves undefined, its Module.symvers entry (CRC, exporter, export
@@ -100,12 +101,14 @@ private:
   llvm::Expected<RecordedFile> hash_file(const std::string& shown, const std::string& path, std::int64_t not_after_ns);
   std::string srctree_of(const std::vector<std::string>& command) const;
   void add_program(BuildInputs& inputs, const std::string& name);
+  void add_compiler_parts(BuildInputs& inputs, const std::string& driver);
   void add_kernel_files(BuildInputs& inputs, const std::string& srctree);
   void add_symbols(BuildInputs& inputs, const std::vector<std::string>& symbols);
 
   KernelBuild m_kernel;
   std::vector<std::string> m_env;
   std::map<std::string, std::string> m_hashes; // absolute path -> sha256 or "absent"
+  std::map<std::string, std::string> m_parts;  // "<driver>:cc1" -> its path
   std::map<std::string, std::string> m_symvers;
   bool m_symvers_read = false;
 };
