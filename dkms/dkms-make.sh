@@ -46,11 +46,15 @@ store_args=()
 
 if [ -n "$bin" ]; then
   echo "srcversion-predict: looking for a recorded build of $(pwd) for $kernel with the same inputs"
-  if "$bin" reuse --place "${store_args[@]}" . "$kernel_dir" 2>&1; then
-    echo "srcversion-predict: every module above was reused from the module store: nothing was compiled"
+  start=$(date +%s%N)
+  "$bin" reuse --place "${store_args[@]}" . "$kernel_dir" 2>&1
+  reuse_status=$?
+  took_ms=$((($(date +%s%N) - start) / 1000000))
+  if [ "$reuse_status" -eq 0 ]; then
+    echo "srcversion-predict: every module above was reused from the module store in $took_ms ms: nothing was compiled"
     exit 0
   fi
-  echo "srcversion-predict: building (why is said above)"
+  echo "srcversion-predict: building (why is said above; deciding took $took_ms ms)"
 else
   echo "srcversion-predict: dkms-make cannot find the srcversion-predict binary: building"
 fi
