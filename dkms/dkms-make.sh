@@ -15,7 +15,7 @@
 #    successful build `srcversion-predict record` puts its modules into the store.
 # Anything that goes wrong in 1 or in the record only means a build: the make's own status is this script's status.
 set -u
-kernel= kernel_dir= jobs= line= store=
+kernel='' kernel_dir='' jobs='' line='' store=''
 while [ $# -gt 0 ]; do
   case $1 in
     --kernel) kernel=$2; shift 2 ;;

@@ -16,7 +16,7 @@ mark="# srcversion-predict dkms override 1: written by srcversion-predict-dkms e
 me=srcversion-predict-dkms
 action=${1:-}
 [ $# -gt 0 ] && shift
-dry= quiet= store= tree=/var/lib/dkms conf_dir=/etc/dkms
+dry='' quiet='' store='' tree=/var/lib/dkms conf_dir=/etc/dkms
 modules=()
 while [ $# -gt 0 ]; do
   case $1 in

@@ -21,9 +21,10 @@ namespace {
 
 cl::OptionCategory g_category("srcversion-predict options");
 
-cl::SubCommand g_record("record", "Put every module of a tree real Kbuild has just built into the module store, with the "
-                                  "record of what each was compiled from (its compiles, the content of every input, "
-                                  "the compilers, the kernel's link inputs and the symbols it uses)");
+cl::SubCommand g_record("record",
+                        "Put every module of a tree real Kbuild has just built into the module store, with the "
+                        "record of what each was compiled from (its compiles, the content of every input, "
+                        "the compilers, the kernel's link inputs and the symbols it uses)");
 cl::opt<std::string> g_record_dir(cl::Positional, cl::desc("<build-dir>"), cl::Required, cl::sub(g_record));
 cl::SubCommand g_reuse("reuse", "Per module of a directory: a built module that a build for the kernel would "
                                 "reproduce (the same compiles of the same inputs, the same link inputs), or build");
@@ -36,7 +37,6 @@ cl::opt<bool> g_reuse_place("place",
 cl::SubCommand g_store("store", "Show the module store (--stats)");
 cl::opt<bool> g_store_stats("stats", cl::desc("The module store's entries, modules and size"), cl::sub(g_store),
                             cl::cat(g_category));
-
 
 cl::SubCommand g_from_build("from-build", "Print the srcversion modpost computed for each module of a tree real "
                                           "Kbuild has built (an M= directory or a directory of an in-tree build)");
@@ -335,8 +335,8 @@ int record_main() {
 
 int reuse_main(const Common& common) {
   if (g_reuse_args.size() < 2) {
-    return usage_error(make_error(ErrorCategory::usage,
-                                  "usage: srcversion-predict reuse <module-dir> <kernel> [<ko-or-dir>...]"));
+    return usage_error(
+        make_error(ErrorCategory::usage, "usage: srcversion-predict reuse <module-dir> <kernel> [<ko-or-dir>...]"));
   }
   if (auto err = tool::check_module_dir(g_reuse_args[0])) return usage_error(std::move(err));
   if (auto err = check_cache_dir()) return usage_error(std::move(err));

@@ -90,8 +90,8 @@ std::string describe_command(const RecordedObject& recorded, const RecordedObjec
          "' where the build had '" + rw + "'";
 }
 
-template <typename T> std::string describe_list(const std::string& what, const std::vector<T>& recorded,
-                                                const std::vector<T>& target) {
+template <typename T>
+std::string describe_list(const std::string& what, const std::vector<T>& recorded, const std::vector<T>& target) {
   for (const auto& t : target) {
     auto it = std::find_if(recorded.begin(), recorded.end(), [&](const T& r) { return r.path == t.path; });
     if (it == recorded.end()) return what + " " + t.path + " is new";
@@ -245,8 +245,7 @@ llvm::Expected<RecordedFile> InputsCollector::hash_file(const std::string& shown
   if (not_after_ns > 0) {
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0 && base::FileStamp::of(st).mtime_ns > not_after_ns) {
-      return make_error(ErrorCategory::input, "changed after the build: what it compiled is no longer on disk",
-                        path);
+      return make_error(ErrorCategory::input, "changed after the build: what it compiled is no longer on disk", path);
     }
   }
   auto [it, fresh] = m_hashes.emplace(path, "");
@@ -286,8 +285,8 @@ void InputsCollector::add_compiler_parts(BuildInputs& inputs, const std::string&
     const std::string label = driver + ":" + part;
     auto [it, fresh] = m_parts.emplace(label, "");
     if (fresh) {
-      auto asked = base::run_process({driver, std::string("-print-prog-name=") + part}, m_env, "/",
-                                     std::chrono::seconds(30));
+      auto asked =
+          base::run_process({driver, std::string("-print-prog-name=") + part}, m_env, "/", std::chrono::seconds(30));
       std::string path = asked && asked->exit_status == 0 ? llvm::StringRef(asked->out).trim().str() : "";
       if (!asked) llvm::consumeError(asked.takeError());
       if (!path.empty() && path.find('/') == std::string::npos)
@@ -306,8 +305,10 @@ void InputsCollector::add_kernel_files(BuildInputs& inputs, const std::string& s
   const std::string src = srctree.empty() ? m_kernel.build_dir : srctree;
   auto add = [&](const std::string& root_name, const std::string& root, const std::string& rel) {
     auto f = hash_file(root_name + "/" + rel, root + "/" + rel, 0);
-    if (f) inputs.kernel_files.push_back(*f);
-    else llvm::consumeError(f.takeError());
+    if (f)
+      inputs.kernel_files.push_back(*f);
+    else
+      llvm::consumeError(f.takeError());
   };
   // The kernel's configuration, modpost and what the link reads (the module linker script; the link flags, set by the
   // top-level and the architecture's Makefile), and whether vmlinux is there (BTF for modules is made from it).

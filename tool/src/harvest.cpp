@@ -51,9 +51,8 @@ std::int64_t mtime_ns(const std::string& path) {
 }
 
 // The objects of `module`'s record: its .mod entries that are objects, each with its .cmd.
-llvm::Expected<std::vector<InputsCollector::Object>> recorded_objects(const BuiltModule& module,
-                                                                      const fs::path& modpost_dir,
-                                                                      const fs::path& build_dir) {
+llvm::Expected<std::vector<InputsCollector::Object>>
+recorded_objects(const BuiltModule& module, const fs::path& modpost_dir, const fs::path& build_dir) {
   std::vector<InputsCollector::Object> objects;
   for (const auto& entry : module.result.objects) {
     if (sumversion::is_static_library(entry)) continue;
@@ -114,8 +113,9 @@ llvm::Expected<BuildRecord> record_module(const BuiltModule& module, const FromB
 llvm::Expected<CmdFile> read_object_cmd(const std::string& path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer) {
-    return make_error(ErrorCategory::input, "the build left no .cmd file for this object (" +
-                                                buffer.getError().message() + "): it is not a finished Kbuild build",
+    return make_error(ErrorCategory::input,
+                      "the build left no .cmd file for this object (" + buffer.getError().message() +
+                          "): it is not a finished Kbuild build",
                       path);
   }
   CmdFile cmd;
@@ -177,8 +177,10 @@ llvm::Expected<std::vector<Harvested>> harvest_build(const std::string& build_di
       continue;
     }
     auto record = record_module(m, *report, build_dir, *kernel, collector);
-    if (!record) h.error = take_error(record.takeError()).message;
-    else h.record = std::move(*record);
+    if (!record)
+      h.error = take_error(record.takeError()).message;
+    else
+      h.record = std::move(*record);
   }
   return out;
 }

@@ -110,7 +110,6 @@ llvm::Expected<std::vector<std::string>> ElfFile::undefined_symbols() const {
       const std::string_view rest = strings->substr(name);
       const std::string_view symbol = rest.substr(0, std::min(rest.find('\0'), rest.size()));
       if (!symbol.empty()) names.emplace_back(symbol); // a name offset at a NUL names nothing
-
     }
   }
   std::sort(names.begin(), names.end());

@@ -185,7 +185,8 @@ std::optional<ModuleStore::Entry> ModuleStore::find_binary(const std::string& na
   std::vector<std::string> candidates;
   for (const auto& entry : fs::directory_iterator(fs::path(m_dir) / name, ec)) {
     const base::CheckedRead read = base::read_checked(entry.path() / "record");
-    if (read.state == base::CheckedRead::State::ok && read.content.find("\nbinary " + sha256 + " ") != std::string::npos)
+    if (read.state == base::CheckedRead::State::ok &&
+        read.content.find("\nbinary " + sha256 + " ") != std::string::npos)
       candidates.push_back(entry.path().string());
   }
   std::sort(candidates.begin(), candidates.end());
@@ -202,8 +203,10 @@ std::vector<BuildRecord> ModuleStore::records_of(const std::string& name) const 
     const base::CheckedRead read = base::read_checked(entry.path() / "record");
     if (read.state != base::CheckedRead::State::ok) continue;
     auto record = BuildRecord::parse(read.content);
-    if (record) found.emplace_back(last_used_ns(entry.path()), std::move(*record));
-    else llvm::consumeError(record.takeError());
+    if (record)
+      found.emplace_back(last_used_ns(entry.path()), std::move(*record));
+    else
+      llvm::consumeError(record.takeError());
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<BuildRecord> records;

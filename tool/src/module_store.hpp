@@ -5,9 +5,10 @@
 // Layout: <dir>/.srcversion-predict-store (the mark that the tool made the directory: nothing is ever removed from a
 // directory without it), <dir>/.lock, and per entry <dir>/<module name>/<inputs key>/{record,module.ko}. An entry is
 // written in a temporary directory of the store and renamed into place under the store's lock (taken by writers and
-// removers), so that a reader, which takes none, sees an entry whole or not at all; a temporary directory left by a killed writer is removed by the next writer. An entry
-// is served only when its record's checksum, its binary's size and SHA-256 agree; otherwise it is removed (and the
-// damage reported). The store is kept under its size limit by removing the entries used least recently.
+// removers), so that a reader, which takes none, sees an entry whole or not at all; a temporary directory left by a
+// killed writer is removed by the next writer. An entry is served only when its record's checksum, its binary's size
+// and SHA-256 agree; otherwise it is removed (and the damage reported). The store is kept under its size limit by
+// removing the entries used least recently.
 
 #include "build_record.hpp"
 

@@ -25,7 +25,6 @@ Targets collect_targets(const std::vector<std::string>& args);
 
 // The files to compare `module` with: the files given under its name, marked used in `file_used`; in each directory,
 // the module's own path first (a build tree), else every file of that name below it.
-std::vector<std::string> files_for(const PredictedModule& module, const Targets& targets,
-                                   std::vector<bool>& file_used);
+std::vector<std::string> files_for(const PredictedModule& module, const Targets& targets, std::vector<bool>& file_used);
 
 } // namespace srcver::tool

@@ -35,15 +35,15 @@ struct PredictedModule {
   };
   std::string path; // relative to the module directory, no .ko
   Status status = Status::ok;
-  std::string reason;                  // why not ok
-  bool has_version = false;            // MODULE_VERSION / MODULE_INFO(version, ...) seen (only known without -a)
-  sumversion::SrcversionResult result; // the computation (empty when cannot_predict)
+  std::string reason;                     // why not ok
+  bool has_version = false;               // MODULE_VERSION / MODULE_INFO(version, ...) seen (only known without -a)
+  sumversion::SrcversionResult result;    // the computation (empty when cannot_predict)
   std::vector<PredictedCompile> compiles; // with PredictOptions::keep_compiles (not when cannot_predict)
 };
 
 struct Prediction {
-  std::string release;   // the kernel's release
-  std::string build_dir; // its build directory
+  std::string release;    // the kernel's release
+  std::string build_dir;  // its build directory
   std::string module_dir; // absolute (with PredictOptions::keep_compiles)
   std::string make_dir;   // where the compiles run, their relative paths' base (with keep_compiles)
   bool all_versions = false;

@@ -14,7 +14,9 @@
 namespace srcver::tool {
 namespace {
 
-llvm::json::Value or_null(const std::string& s) { return s.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(s); }
+llvm::json::Value or_null(const std::string& s) {
+  return s.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(s);
+}
 
 } // namespace
 

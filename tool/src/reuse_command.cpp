@@ -40,12 +40,9 @@ struct Decision {
 
 const char* kind_name(Decision::Kind kind) {
   switch (kind) {
-  case Decision::Kind::reuse:
-    return "reuse";
-  case Decision::Kind::build:
-    return "build";
-  case Decision::Kind::cannot_predict:
-    return "cannot-predict";
+  case Decision::Kind::reuse: return "reuse";
+  case Decision::Kind::build: return "build";
+  case Decision::Kind::cannot_predict: return "cannot-predict";
   }
   return "build";
 }
@@ -191,8 +188,8 @@ int place_all(std::vector<Decision>& decisions, const std::string& module_dir) {
     const fs::path dest = fs::path(module_dir) / (d.module + ".ko");
     if (fs::exists(dest, ec) || !fs::is_directory(dest.parent_path(), ec)) {
       d.kind = Decision::Kind::build;
-      d.reason = dest.string() + (fs::exists(dest, ec) ? " exists already: it is not replaced"
-                                                        : ": its directory does not exist");
+      d.reason = dest.string() +
+                 (fs::exists(dest, ec) ? " exists already: it is not replaced" : ": its directory does not exist");
       return exit_differs;
     }
   }

@@ -24,7 +24,8 @@ BuildInputs sample() {
   RecordedObject o;
   o.name = "sub/hello.o";
   o.command = {"gcc-12", "-DX=\"a b\"", "-I$(srctree)/include", "it's", "-c", "-o", "/m/sub/hello.o", "/m/sub/hello.c"};
-  o.files = {{"/m/sub/hello.c", std::string(64, 'c')}, {"$(srctree)/include/linux/module.h", std::string(64, 'd')},
+  o.files = {{"/m/sub/hello.c", std::string(64, 'c')},
+             {"$(srctree)/include/linux/module.h", std::string(64, 'd')},
              {"/m/dir with space/h.h", "absent"}};
   in.objects.push_back(o);
   in.kernel_files = {{"$(objtree)/include/config/auto.conf", std::string(64, 'e')}};
@@ -84,8 +85,9 @@ TEST(BuildRecord, EveryDifferenceIsNamed) {
   };
   EXPECT_NE(differ([](BuildInputs& t) { t.objects[0].command[1] = "-DX=1"; }).find("differs at word 2: '-DX=1'"),
             std::string::npos);
-  EXPECT_NE(differ([](BuildInputs& t) { t.objects[0].files[1].sha256 = "x"; })
-                .find("$(srctree)/include/linux/module.h differs from what the build compiled"),
+  EXPECT_NE(differ([](BuildInputs& t) {
+              t.objects[0].files[1].sha256 = "x";
+            }).find("$(srctree)/include/linux/module.h differs from what the build compiled"),
             std::string::npos);
   EXPECT_NE(differ([](BuildInputs& t) { t.objects[0].files.pop_back(); }).find("2 dependencies where the build had 3"),
             std::string::npos);
@@ -159,7 +161,7 @@ TEST(ModuleStore, StaysUnderItsLimitDroppingTheLeastRecentlyUsed) {
   ModuleStore unbounded(dir, 1 << 30);
   put(unbounded, 0);
   const std::uint64_t entry = unbounded.stats().bytes; // one entry: its binary and its record
-  ModuleStore store(dir, 2 * entry + entry / 2);        // room for two
+  ModuleStore store(dir, 2 * entry + entry / 2);       // room for two
   put(store, 1);
   ASSERT_TRUE(store.find("hello", records[0].inputs.key()).has_value()); // the first used: the second is now oldest
   put(store, 2);

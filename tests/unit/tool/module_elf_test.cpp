@@ -105,7 +105,8 @@ TEST(ModuleElf, TruncatedFilesAreRefused) {
   ASSERT_TRUE(static_cast<bool>(bytes));
   std::uint64_t shoff = 0;
   std::memcpy(&shoff, bytes->data() + 0x28, 8);
-  for (std::size_t cut : {std::size_t{0}, std::size_t{10}, std::size_t{63}, std::size_t{shoff}, std::size_t{shoff + 100}}) {
+  for (std::size_t cut :
+       {std::size_t{0}, std::size_t{10}, std::size_t{63}, std::size_t{shoff}, std::size_t{shoff + 100}}) {
     auto elf = ElfFile::parse(std::string_view(*bytes).substr(0, cut), "cut.ko");
     EXPECT_FALSE(static_cast<bool>(elf)) << "cut at " << cut; // in the ELF header or the section header table
     if (!elf) llvm::consumeError(elf.takeError());

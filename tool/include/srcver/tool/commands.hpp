@@ -92,8 +92,8 @@ struct VerifyCommand {
 int run_verify(const VerifyCommand& command);
 
 struct StoreOptions {
-  std::string dir;                           // the module store (module_store.hpp)
-  std::uint64_t max_bytes = 2ULL << 30;      // its size limit: least recently used entries go first
+  std::string dir;                      // the module store (module_store.hpp)
+  std::uint64_t max_bytes = 2ULL << 30; // its size limit: least recently used entries go first
 };
 
 struct RecordCommand {
