@@ -10,10 +10,12 @@
 #     hook runs it: installed for the twin, no object of the package compiled, make.log says it was reused and from
 #     where; dkms status says installed; the installed module carries the srcversion of the build for <kernel>;
 #  4. <other> (other headers): dkms builds (compiles), and says why it could not reuse;
-#  5. a package upgrade with identical module sources (dkms remove --all; a changed packaging file; dkms add and
-#     install for each kernel, as a Debian *-dkms upgrade does): nothing compiled for <kernel> or the twin;
+#  5. a package upgrade with identical module sources (dkms remove --all; the source tree written afresh, with a file
+#     the build does not read changed; dkms add and install for each kernel, as a Debian *-dkms upgrade does):
+#     nothing compiled for <kernel> or the twin;
 #  6. the same upgrade with sub/s.h changed (srcversion unchanged, code changed): dkms builds;
-#  7. a Kbuild line that adds a flag for the twin's release only: reused for <kernel>, built for the twin;
+#  7. a Kbuild line that adds a flag for the twin's release only: built for the twin (the flag named) and for <kernel>
+#     (Kbuild named: a module's makefiles are part of the record);
 #  8. disable removes only our override.
 # Needs root: it writes /etc/dkms/<module>.conf and /lib/modules/<twin>/, and dkms installs into
 # /lib/modules/<kernel>/updates/dkms (all removed at exit).
@@ -135,7 +137,7 @@ make_log "$other" | grep -q '^subobj build .*differs' ||
 
 # 5. A package upgrade with identical module sources: nothing compiled for either kernel.
 package
-echo "# packaging changed" >>"$src/$name-$version/dkms.conf"
+echo "upgraded" >"$src/$name-$version/NEWS"
 clear_log
 upgrade
 not_compiled "the upgrade with identical module sources"
@@ -149,13 +151,15 @@ upgrade
 compiled "the upgrade with sub/s.h changed"
 make_log "$rel" | grep -q 'sub/s\.h differs' || { make_log "$rel" >&2; fail "make.log does not name sub/s.h"; }
 
-# 7. A flag for the twin's release only (the store has both builds of 6.'s sources by now).
+# 7. A flag for the twin's release only.
 echo "ccflags-y += \$(if \$(filter $twin_rel,\$(KERNELRELEASE)),-DSUBOBJ_TWIN)" >>"$src/$name-$version/Kbuild"
 clear_log
 dkms_do remove --all
 dkms_do add
 dkms_do install -k "$rel" --no-depmod
-not_compiled "the upgrade with a flag for the twin only, for $rel"
+compiled "the upgrade with a flag for the twin only, for $rel"
+make_log "$rel" | grep -q "build file Kbuild differs" || { make_log "$rel" >&2; fail "make.log does not name Kbuild"; }
+clear_log
 dkms_do install -k "$twin_rel" --no-depmod
 compiled "the upgrade with a flag for the twin only, for the twin"
 make_log "$twin_rel" | grep -q -- "-DSUBOBJ_TWIN" || { make_log "$twin_rel" >&2; fail "make.log does not name the flag"; }

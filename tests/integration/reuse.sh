@@ -10,8 +10,9 @@
 #  4. another kernel (<other>, its own headers): build, naming the first difference;
 #  5. sub/s.h changed: the prediction's srcversion is unchanged (srcversion cannot see it), reuse says build and names
 #     it; restored, reuse again;
-#  6. a Kbuild line that adds a flag only for the twin's release: reuse for <kernel> (its command is unchanged),
-#     build for the twin, naming the flag;
+#  6. a Kbuild line that adds a flag only for the twin's release: build for the twin, naming the flag; build for
+#     <kernel> too, naming Kbuild (its commands are unchanged, but a module's makefiles also decide its link, which no
+#     command shows, so every build file is part of the record);
 #  7. a damaged store: a flipped byte in a stored module file or its record: build, the entry dropped (gone from the
 #     store), and recorded again; a temporary directory a killed writer left is removed by the next record; a directory
 #     the tool did not make is refused as a store (exit 2) and left as it was;
@@ -129,12 +130,14 @@ cp -p "$work/s.h.orig" "$m/sub/s.h"
 expect 0 "reuse after restoring sub/s.h" "$bin" reuse --store "$store" "$m" "$rel"
 
 # 6. A flag for the twin's release only.
-cp "$m/Kbuild" "$work/Kbuild.orig"
+cp -p "$m/Kbuild" "$work/Kbuild.orig"
 echo "ccflags-y += \$(if \$(filter $twin_rel,\$(KERNELRELEASE)),-DSUBOBJ_TWIN)" >>"$m/Kbuild"
-expect 0 "reuse for $rel with the twin's flag in Kbuild" "$bin" reuse --store "$store" "$m" "$rel"
+expect 1 "reuse for $rel with the twin's flag in Kbuild" "$bin" reuse --store "$store" "$m" "$rel"
+out_has "reuse for $rel with the twin's flag in Kbuild" "build file Kbuild differs"
 expect 1 "reuse for the twin with its flag" "$bin" reuse --store "$store" "$m" "$twin"
 out_has "reuse for the twin with its flag" "compile command differs at word [0-9]+: '-DSUBOBJ_TWIN'"
-cp "$work/Kbuild.orig" "$m/Kbuild"
+cp -p "$work/Kbuild.orig" "$m/Kbuild"
+expect 0 "reuse after restoring Kbuild" "$bin" reuse --store "$store" "$m" "$rel"
 
 # 7. A damaged store.
 entry=$(dirname "$stored")

@@ -118,6 +118,8 @@ std::string BuildInputs::compile_text() const {
   }
   for (const auto& f : kernel_files)
     out += line({"kernel-file", f.path, f.sha256});
+  for (const auto& f : module_files)
+    out += line({"module-file", f.path, f.sha256});
   return out;
 }
 
@@ -155,6 +157,8 @@ llvm::Expected<BuildInputs> BuildInputs::parse(const std::string& text) {
       inputs.objects.back().files.push_back({w[0], w[1]});
     } else if (kind == "kernel-file") {
       inputs.kernel_files.push_back({w[0], w[1]});
+    } else if (kind == "module-file") {
+      inputs.module_files.push_back({w[0], w[1]});
     } else if (kind == "symbol") {
       inputs.symbols.push_back({w[0], w[1]});
     } else {
@@ -177,6 +181,7 @@ std::string first_difference(const BuildInputs& recorded, const BuildInputs& tar
   }
   if (auto d = describe_list("program", recorded.programs, target.programs); !d.empty()) return d;
   if (auto d = describe_list("kernel file", recorded.kernel_files, target.kernel_files); !d.empty()) return d;
+  if (auto d = describe_list("build file", recorded.module_files, target.module_files); !d.empty()) return d;
   for (const auto& r : recorded.symbols) {
     auto it = std::find_if(target.symbols.begin(), target.symbols.end(),
                            [&](const RecordedSymbol& t) { return t.name == r.name; });
@@ -315,7 +320,8 @@ void InputsCollector::add_kernel_files(BuildInputs& inputs, const std::string& s
   for (const char* rel : {"Makefile", "include/config/auto.conf", "include/generated/autoconf.h", "scripts/mod/modpost",
                           "scripts/module.lds", "vmlinux"})
     add("$(objtree)", m_kernel.build_dir, rel);
-  for (const char* rel : {"Makefile", "scripts/Makefile.modfinal", "scripts/Makefile.modpost", "scripts/Makefile.lib"})
+  for (const char* rel : {"Makefile", "scripts/Makefile.build", "scripts/Makefile.modfinal", "scripts/Makefile.modpost",
+                          "scripts/Makefile.lib", "scripts/Kbuild.include", "scripts/Makefile.compiler"})
     add("$(srctree)", src, rel);
   std::error_code ec;
   std::vector<std::string> arch_makefiles;
@@ -352,9 +358,41 @@ void InputsCollector::add_symbols(BuildInputs& inputs, const std::vector<std::st
             [](const RecordedSymbol& a, const RecordedSymbol& b) { return a.name < b.name; });
 }
 
+namespace {
+
+// Whether Kbuild, make or dkms reads a file of this name as a build file.
+bool is_build_file(const std::string& name) {
+  return name == "Kbuild" || name == "Makefile" || name == "GNUmakefile" || name == "makefile" ||
+         name == "dkms.conf" || llvm::StringRef(name).starts_with("Kbuild.") ||
+         llvm::StringRef(name).starts_with("Makefile.") || llvm::StringRef(name).ends_with(".mk");
+}
+
+} // namespace
+
+llvm::Error InputsCollector::add_module_files(BuildInputs& inputs, const std::string& module_dir,
+                                              std::int64_t not_after_ns) {
+  std::error_code ec;
+  std::vector<std::string> found;
+  for (auto it = std::filesystem::recursive_directory_iterator(module_dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec) && is_build_file(it->path().filename().string())) {
+      found.push_back(it->path().lexically_relative(module_dir).string());
+    }
+  }
+  if (ec) return make_error(ErrorCategory::io, "cannot list the module directory: " + ec.message(), module_dir);
+  std::sort(found.begin(), found.end());
+  for (const auto& rel : found) {
+    auto hashed = hash_file(rel, module_dir + "/" + rel, not_after_ns);
+    if (!hashed) return hashed.takeError();
+    inputs.module_files.push_back(*hashed);
+  }
+  return llvm::Error::success();
+}
+
 llvm::Expected<BuildInputs> InputsCollector::collect(const std::string& module, const std::string& make_dir,
                                                      const std::vector<Object>& objects,
-                                                     const std::vector<std::string>& symbols) {
+                                                     const std::vector<std::string>& symbols,
+                                                     const std::string& module_dir, std::int64_t module_not_after_ns) {
   BuildInputs inputs;
   inputs.module = module;
   std::string srctree;
@@ -381,6 +419,9 @@ llvm::Expected<BuildInputs> InputsCollector::collect(const std::string& module, 
   }
   add_program(inputs, "ld");
   add_kernel_files(inputs, srctree);
+  if (!module_dir.empty()) {
+    if (auto err = add_module_files(inputs, module_dir, module_not_after_ns)) return err;
+  }
   add_symbols(inputs, symbols);
   return inputs;
 }

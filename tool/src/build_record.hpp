@@ -47,6 +47,10 @@ struct BuildInputs {
   std::vector<RecordedFile> programs;     // the compilers and the linker, by name
   std::vector<RecordedObject> objects;    // in .mod order
   std::vector<RecordedFile> kernel_files; // "$(objtree)/..." or "$(srctree)/..."
+  // The module directory's build files (every Kbuild, Makefile, *.mk and dkms.conf below it, by path relative to
+  // it): what decides the link (ldflags-y, LDFLAGS_<object>) and a DKMS MAKE line's arguments, none of which a
+  // compile command shows.
+  std::vector<RecordedFile> module_files;
   std::vector<RecordedSymbol> symbols;    // sorted by name
 
   // The canonical text (a line per fact, words shell-quoted where needed); the part without the symbols, which a
@@ -90,8 +94,11 @@ public:
     std::vector<std::string> deps;
     std::int64_t not_after_ns = 0;
   };
+  // `module_dir`: the module directory (its build files are recorded; none with ""); `module_not_after_ns`, for
+  // them, as an object's not_after_ns.
   llvm::Expected<BuildInputs> collect(const std::string& module, const std::string& make_dir,
-                                      const std::vector<Object>& objects, const std::vector<std::string>& symbols);
+                                      const std::vector<Object>& objects, const std::vector<std::string>& symbols,
+                                      const std::string& module_dir, std::int64_t module_not_after_ns = 0);
 
   // Whether the kernel loads a module whose vermagic names another release (CONFIG_MODVERSIONS: the loader compares
   // vermagic after its first word).
@@ -104,6 +111,7 @@ private:
   void add_compiler_parts(BuildInputs& inputs, const std::string& driver);
   void add_kernel_files(BuildInputs& inputs, const std::string& srctree);
   void add_symbols(BuildInputs& inputs, const std::vector<std::string>& symbols);
+  llvm::Error add_module_files(BuildInputs& inputs, const std::string& module_dir, std::int64_t not_after_ns);
 
   KernelBuild m_kernel;
   std::vector<std::string> m_env;

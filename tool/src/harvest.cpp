@@ -55,7 +55,9 @@ llvm::Expected<std::vector<InputsCollector::Object>>
 recorded_objects(const BuiltModule& module, const fs::path& modpost_dir, const fs::path& build_dir) {
   std::vector<InputsCollector::Object> objects;
   for (const auto& entry : module.result.objects) {
-    if (sumversion::is_static_library(entry)) continue;
+    if (sumversion::is_static_library(entry)) {
+      return make_error(ErrorCategory::input, "it links " + entry + ", whose objects a record does not cover yet");
+    }
     const fs::path object = absolute(modpost_dir, entry);
     auto cmd = read_object_cmd((object.parent_path() / ("." + object.filename().string() + ".cmd")).string());
     if (!cmd) return cmd.takeError();
@@ -98,7 +100,8 @@ llvm::Expected<BuildRecord> record_module(const BuiltModule& module, const FromB
   // Where the compiles ran: the kernel's objtree up to 6.12, the module directory from 6.13.
   const bool in_module_dir = !(kernel.version < KernelVersion{6, 13, 0});
   const std::string make_dir = in_module_dir ? build_dir.string() : kernel.build_dir;
-  auto inputs = collector.collect(module.module, make_dir, *objects, *symbols);
+  auto inputs =
+      collector.collect(module.module, make_dir, *objects, *symbols, build_dir.string(), mtime_ns(module.module_file));
   if (!inputs) return inputs.takeError();
   record.inputs = std::move(*inputs);
   auto raw = llvm::MemoryBuffer::getFile(module.module_file, /*IsText=*/false, /*RequiresNullTerminator=*/false);

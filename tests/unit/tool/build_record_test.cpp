@@ -29,6 +29,7 @@ BuildInputs sample() {
              {"/m/dir with space/h.h", "absent"}};
   in.objects.push_back(o);
   in.kernel_files = {{"$(objtree)/include/config/auto.conf", std::string(64, 'e')}};
+  in.module_files = {{"Kbuild", std::string(64, '1')}, {"sub/Makefile", std::string(64, '2')}};
   in.symbols = {{"printk", "0x12345678 vmlinux EXPORT_SYMBOL "}, {"own_symbol", "-"}};
   return in;
 }
@@ -94,6 +95,10 @@ TEST(BuildRecord, EveryDifferenceIsNamed) {
   EXPECT_NE(differ([](BuildInputs& t) { t.programs[0].sha256 = "x"; }).find("program gcc-12 differs"),
             std::string::npos);
   EXPECT_NE(differ([](BuildInputs& t) { t.kernel_files[0].sha256 = "x"; }).find("kernel file $(objtree)/include"),
+            std::string::npos);
+  EXPECT_NE(differ([](BuildInputs& t) { t.module_files[0].sha256 = "x"; }).find("build file Kbuild differs"),
+            std::string::npos);
+  EXPECT_NE(differ([](BuildInputs& t) { t.module_files.pop_back(); }).find("build file sub/Makefile is gone"),
             std::string::npos);
   EXPECT_NE(differ([](BuildInputs& t) { t.symbols[0].entry = "0x0 vmlinux EXPORT_SYMBOL "; }).find("symbol printk"),
             std::string::npos);
