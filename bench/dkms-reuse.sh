@@ -37,11 +37,14 @@ corpus=${SRCVER_CORPUS_DIR:-$HOME/.cache/srcversion-predict/corpus}
 [ ! -e "/lib/modules/$twin_rel" ] || { echo "dkms-reuse: /lib/modules/$twin_rel exists: not ours" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dkms-reuse-bench.XXXXXX")
-names=()
+names=() # "<package name> <version> <module>" of each package set up
 cleanup() {
-  for n in "${names[@]}"; do
-    dkms remove -m "$n" --all --dkmstree "$work/dkms-$n" --sourcetree "$work/src-$n" >/dev/null 2>&1
-    rm -f "/etc/dkms/$n.conf" "/lib/modules/$rel/extra/$n.ko"* "/lib/modules/$rel/updates/dkms/$n.ko"*
+  local n v m k
+  for entry in "${names[@]}"; do
+    read -r n v m <<<"$entry"
+    dkms remove -m "$n" -v "$v" --all --dkmstree "$work/dkms-$n" --sourcetree "$work/src-$n" >/dev/null 2>&1
+    rm -f "/etc/dkms/$n.conf"
+    for k in "$rel" "$twin_rel"; do rm -f "/lib/modules/$k/extra/$m.ko"* "/lib/modules/$k/updates/dkms/$m.ko"*; done
   done
   rm -rf "/lib/modules/$twin_rel"
   if [ -n "${BENCH_KEEP:-}" ]; then echo "dkms-reuse: kept $work" >&2; else rm -rf "$work"; fi
@@ -92,7 +95,7 @@ setup_package() {
       module=apfs ;;
     *) die "unknown package $1" ;;
   esac
-  names+=("$name")
+  names+=("$name $version $module")
   [ ! -e "/etc/dkms/$name.conf" ] || die "/etc/dkms/$name.conf exists: not ours"
 }
 dk() { dkms "$@" -m "$name" -v "$version" --dkmstree "$tree" --sourcetree "$src" >>"$work/dkms.log" 2>&1; }

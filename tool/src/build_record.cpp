@@ -362,9 +362,9 @@ namespace {
 
 // Whether Kbuild, make or dkms reads a file of this name as a build file.
 bool is_build_file(const std::string& name) {
-  return name == "Kbuild" || name == "Makefile" || name == "GNUmakefile" || name == "makefile" ||
-         name == "dkms.conf" || llvm::StringRef(name).starts_with("Kbuild.") ||
-         llvm::StringRef(name).starts_with("Makefile.") || llvm::StringRef(name).ends_with(".mk");
+  return name == "Kbuild" || name == "Makefile" || name == "GNUmakefile" || name == "makefile" || name == "dkms.conf" ||
+         llvm::StringRef(name).starts_with("Kbuild.") || llvm::StringRef(name).starts_with("Makefile.") ||
+         llvm::StringRef(name).ends_with(".mk");
 }
 
 } // namespace

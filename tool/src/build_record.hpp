@@ -51,7 +51,7 @@ struct BuildInputs {
   // it): what decides the link (ldflags-y, LDFLAGS_<object>) and a DKMS MAKE line's arguments, none of which a
   // compile command shows.
   std::vector<RecordedFile> module_files;
-  std::vector<RecordedSymbol> symbols;    // sorted by name
+  std::vector<RecordedSymbol> symbols; // sorted by name
 
   // The canonical text (a line per fact, words shell-quoted where needed); the part without the symbols, which a
   // build for a kernel decides before anything is linked; and that part's SHA-256, the key the store finds a

@@ -73,13 +73,14 @@ std::vector<InputsCollector::Object> target_objects(const Prediction& prediction
 // Why `record` is not what a build of `module` for the target would produce ("" when it is).
 std::string refuse(const BuildRecord& record, const PredictedModule& module, Target& target) {
   for (const auto& entry : module.result.objects) {
-    if (sumversion::is_static_library(entry)) return "it links " + entry + ", whose objects a record does not cover yet";
+    if (sumversion::is_static_library(entry))
+      return "it links " + entry + ", whose objects a record does not cover yet";
   }
   std::vector<std::string> symbols;
   for (const auto& s : record.inputs.symbols)
     symbols.push_back(s.name);
   auto inputs = target.collector->collect(module.path, target.prediction->make_dir, target.objects, symbols,
-                                         target.prediction->module_dir);
+                                          target.prediction->module_dir);
   if (!inputs) return take_error(inputs.takeError()).message;
   if (auto d = first_difference(record.inputs, *inputs); !d.empty()) return d;
   const std::string& predicted = module.result.srcversion;
@@ -125,7 +126,7 @@ Decision decide_files(const PredictedModule& module, const std::vector<std::stri
 Decision decide_store(const PredictedModule& module, Target& target, ModuleStore& store) {
   Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, ""};
   auto inputs = target.collector->collect(module.path, target.prediction->make_dir, target.objects, {},
-                                         target.prediction->module_dir);
+                                          target.prediction->module_dir);
   if (!inputs) {
     d.reason = take_error(inputs.takeError()).message;
     return d;
