@@ -34,6 +34,13 @@ cl::opt<bool> g_reuse_place("place",
                             cl::desc("When every module is reusable, write each one's file where the build would "
                                      "leave it in <module-dir> (never replacing a file), as the build would"),
                             cl::sub(g_reuse), cl::cat(g_category));
+cl::opt<tool::ReusePolicy> g_reuse_policy(
+    "policy", cl::desc("What makes a built module reusable (default: inputs)"),
+    cl::values(clEnumValN(tool::ReusePolicy::inputs, "inputs",
+                          "every compile's and the link's inputs the same, the kernel's headers and symbols included"),
+               clEnumValN(tool::ReusePolicy::kabi, "kabi",
+                          "the module's own inputs the same, every symbol's CRC the target kernel's (kABI)")),
+    cl::init(tool::ReusePolicy::inputs), cl::sub(g_reuse), cl::cat(g_category));
 cl::SubCommand g_store("store", "Show the module store (--stats)");
 cl::opt<bool> g_store_stats("stats", cl::desc("The module store's entries, modules and size"), cl::sub(g_store),
                             cl::cat(g_category));
@@ -328,6 +335,7 @@ int record_main() {
   tool::RecordCommand command;
   command.build_dir = g_record_dir;
   command.kernel = g_kernel;
+  command.cache_dir = cache_dir_option();
   command.store = store_options();
   command.json = g_json;
   return tool::run_record(command);
@@ -348,6 +356,7 @@ int reuse_main(const Common& common) {
   command.store = store_options();
   command.json = g_json;
   command.place = g_reuse_place;
+  command.policy = g_reuse_policy;
   return tool::run_reuse(command);
 }
 

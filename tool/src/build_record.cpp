@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <sys/stat.h>
 
+namespace fs = std::filesystem;
+
 namespace srcver::tool {
 namespace {
 
@@ -127,6 +129,7 @@ std::string BuildInputs::text() const {
   std::string out = compile_text();
   for (const auto& s : symbols)
     out += line({"symbol", s.name, s.entry});
+  if (!kernel_flags.empty()) out += "kernel-flags " + join(kernel_flags) + "\n";
   return out;
 }
 
@@ -142,6 +145,10 @@ llvm::Expected<BuildInputs> BuildInputs::parse(const std::string& text) {
     if (kind == "cmd") {
       if (inputs.objects.empty()) return bad_record("a command before its object");
       inputs.objects.back().command = w;
+      continue;
+    }
+    if (kind == "kernel-flags") {
+      inputs.kernel_flags = w;
       continue;
     }
     const std::size_t want = kind == "module" || kind == "object" ? 1 : 2;
@@ -192,6 +199,96 @@ std::string first_difference(const BuildInputs& recorded, const BuildInputs& tar
   }
   if (recorded.symbols.size() != target.symbols.size()) return "the symbols the module needs differ";
   return {};
+}
+
+ModuleWords module_words(const std::vector<std::string>& command, const std::vector<std::string>& kernel_flags) {
+  ModuleWords out;
+  for (const auto& w : kernel_flags)
+    ++out.left_out[w];
+  for (std::size_t i = 1; i < command.size(); ++i) { // [0], the compiler, is the kernel's choice (CC)
+    auto it = out.left_out.find(command[i]);
+    if (it != out.left_out.end() && it->second > 0) {
+      --it->second;
+      continue;
+    }
+    out.own.push_back(command[i]);
+  }
+  return out;
+}
+
+std::vector<std::string> kernel_flag_words(const std::vector<std::string>& env) {
+  std::vector<std::string> words;
+  for (const auto& entry : env) {
+    const auto [name, value] = llvm::StringRef(entry).split('=');
+    const bool flags = name == "NOSTDINC_FLAGS" || name == "LINUXINCLUDE" ||
+                       (name.starts_with("KBUILD_") && name.contains("FLAGS")) || name.starts_with("CFLAGS_") ||
+                       name.starts_with("AFLAGS_");
+    if (!flags) continue;
+    llvm::SmallVector<llvm::StringRef, 0> split;
+    value.split(split, ' ', -1, /*KeepEmpty=*/false);
+    for (llvm::StringRef w : split) {
+      w = w.trim();
+      if (!w.empty()) words.push_back(w.str());
+    }
+  }
+  return words;
+}
+
+namespace {
+
+// Whether `path` (as a command or deps_ list spells it) lies under `module_dir`.
+bool in_module_dir(const std::string& path, const std::string& make_dir, const std::string& module_dir) {
+  if (path.rfind("$(", 0) == 0) return false;
+  const fs::path full = (path.empty() || path[0] == '/' ? fs::path(path) : fs::path(make_dir) / path).lexically_normal();
+  const std::string prefix = fs::path(module_dir).lexically_normal().string() + "/";
+  return full.string().rfind(prefix, 0) == 0;
+}
+
+std::vector<RecordedFile> module_part(const std::vector<RecordedFile>& files, const std::string& make_dir,
+                                      const std::string& module_dir) {
+  std::vector<RecordedFile> out;
+  for (const auto& f : files) {
+    if (in_module_dir(f.path, make_dir, module_dir)) out.push_back(f);
+  }
+  return out;
+}
+
+} // namespace
+
+std::string first_module_difference(const BuildInputs& recorded, const BuildInputs& target, const std::string& make_dir,
+                                    const std::string& module_dir) {
+  if (recorded.module != target.module) return "another module (" + recorded.module + ")";
+  if (recorded.kernel_flags.empty()) {
+    return "its record does not hold the kernel's flags (recorded by an earlier srcversion-predict): --policy=kabi "
+           "cannot tell the module's own flags; record the build again";
+  }
+  for (std::size_t i = 0; i < std::max(recorded.objects.size(), target.objects.size()); ++i) {
+    if (i >= recorded.objects.size()) return "object " + target.objects[i].name + " is new";
+    if (i >= target.objects.size()) return "object " + recorded.objects[i].name + " is gone";
+    const auto& r = recorded.objects[i];
+    const auto& t = target.objects[i];
+    if (r.name != t.name) return "object " + t.name + " where the build had " + r.name;
+    const ModuleWords rw = module_words(r.command, recorded.kernel_flags);
+    const ModuleWords tw = module_words(t.command, target.kernel_flags);
+    RecordedObject rm{r.name, rw.own, {}};
+    RecordedObject tm{t.name, tw.own, {}};
+    if (rm.command != tm.command) {
+      return describe_command(rm, tm) + " (the command's own words, the kernel's flags taken out)";
+    }
+    // A flag both kernels have, left out of one compile more often than out of the other: the module removes it
+    // for one kernel only.
+    for (const auto& [word, left] : rw.left_out) {
+      auto other = tw.left_out.find(word);
+      if (other != tw.left_out.end() && other->second != left) {
+        return r.name + ": the kernel's flag '" + word + "' is left out of the compile " + std::to_string(other->second) +
+               " time(s) where the build left it out " + std::to_string(left) + " time(s)";
+      }
+    }
+    rm.files = module_part(r.files, make_dir, module_dir);
+    tm.files = module_part(t.files, make_dir, module_dir);
+    if (auto d = describe_files(rm, tm); !d.empty()) return d + " (the module's own files)";
+  }
+  return describe_list("build file", recorded.module_files, target.module_files);
 }
 
 std::string BuildRecord::text() const {
@@ -334,7 +431,7 @@ void InputsCollector::add_kernel_files(BuildInputs& inputs, const std::string& s
     add("$(srctree)", src, "arch/" + arch + "/Makefile");
 }
 
-void InputsCollector::add_symbols(BuildInputs& inputs, const std::vector<std::string>& symbols) {
+const std::map<std::string, std::string>& InputsCollector::symvers() {
   if (!m_symvers_read) {
     m_symvers_read = true;
     auto buffer = llvm::MemoryBuffer::getFile(m_kernel.build_dir + "/Module.symvers", /*IsText=*/true);
@@ -350,9 +447,14 @@ void InputsCollector::add_symbols(BuildInputs& inputs, const std::vector<std::st
       }
     }
   }
+  return m_symvers;
+}
+
+void InputsCollector::add_symbols(BuildInputs& inputs, const std::vector<std::string>& symbols) {
+  const auto& exported = symvers();
   for (const auto& name : symbols) {
-    auto it = m_symvers.find(name);
-    inputs.symbols.push_back({name, it == m_symvers.end() ? "-" : it->second});
+    auto it = exported.find(name);
+    inputs.symbols.push_back({name, it == exported.end() ? "-" : it->second});
   }
   std::sort(inputs.symbols.begin(), inputs.symbols.end(),
             [](const RecordedSymbol& a, const RecordedSymbol& b) { return a.name < b.name; });
@@ -423,6 +525,8 @@ llvm::Expected<BuildInputs> InputsCollector::collect(const std::string& module, 
     if (auto err = add_module_files(inputs, module_dir, module_not_after_ns)) return err;
   }
   add_symbols(inputs, symbols);
+  for (const auto& w : m_kernel_flags)
+    inputs.kernel_flags.push_back(map_srctree(w, srctree));
   return inputs;
 }
 

@@ -52,6 +52,10 @@ struct BuildInputs {
   // compile command shows.
   std::vector<RecordedFile> module_files;
   std::vector<RecordedSymbol> symbols; // sorted by name
+  // The kernel's own compile flags (the words of the flag variables its top-level Makefile hands to Kbuild's
+  // per-directory pass, $(srctree) mapped as in the commands): what a command holds besides the module's own words.
+  // Only --policy=kabi reads them; empty in a record made before they were recorded.
+  std::vector<std::string> kernel_flags;
 
   // The canonical text (a line per fact, words shell-quoted where needed); the part without the symbols, which a
   // build for a kernel decides before anything is linked; and that part's SHA-256, the key the store finds a
@@ -64,6 +68,27 @@ struct BuildInputs {
 
 // The first way in which `target` differs from `recorded`, in words ("" when they are the same).
 std::string first_difference(const BuildInputs& recorded, const BuildInputs& target);
+
+// --policy=kabi: the first way in which the module's own part of `target` differs from `recorded`'s ("" when it is
+// the same): the objects, each compile's words once the kernel's flags are taken out (module_words), the content of
+// every dependency under `module_dir` (the kernel's headers may differ: that is what a kABI promise is about), and the
+// module directory's build files. Paths are read as `target` spells them: relative ones against `make_dir`.
+std::string first_module_difference(const BuildInputs& recorded, const BuildInputs& target, const std::string& make_dir,
+                                    const std::string& module_dir);
+
+// `command` split into the module's part and the kernel's: each word of `kernel_flags` taken out once (the first
+// occurrence not taken yet), the compiler word too; `own` is the rest in order (a word the module adds that the kernel
+// also has stays once more than the kernel has it, so adding it is seen), `left_out` counts the kernel's words the
+// command does not hold (what the module removed, CFLAGS_REMOVE_*, or what this kind of compile does not use).
+struct ModuleWords {
+  std::vector<std::string> own;
+  std::map<std::string, int> left_out;
+};
+ModuleWords module_words(const std::vector<std::string>& command, const std::vector<std::string>& kernel_flags);
+
+// The words of the kernel's compile flag variables in a Kbuild sub-make environment (KBUILD_*FLAGS*, NOSTDINC_FLAGS,
+// LINUXINCLUDE, CFLAGS_*/AFLAGS_* of the sanitizers, CC), in the environment's order.
+std::vector<std::string> kernel_flag_words(const std::vector<std::string>& env);
 
 struct BuildRecord {
   BuildInputs inputs;
@@ -100,6 +125,13 @@ public:
                                       const std::vector<Object>& objects, const std::vector<std::string>& symbols,
                                       const std::string& module_dir, std::int64_t module_not_after_ns = 0);
 
+  // The kernel's flag words (kernel_flag_words of its profile's environment): every collect() then records them.
+  void set_kernel_flags(std::vector<std::string> words) { m_kernel_flags = std::move(words); }
+
+  // The kernel's Module.symvers: symbol -> "<crc> <exporter> <export type> <namespace>" (read once).
+  const std::map<std::string, std::string>& symvers();
+  const KernelBuild& kernel() const { return m_kernel; }
+
   // Whether the kernel loads a module whose vermagic names another release (CONFIG_MODVERSIONS: the loader compares
   // vermagic after its first word).
   bool modversions() const;
@@ -119,6 +151,7 @@ private:
   std::map<std::string, std::string> m_parts;  // "<driver>:cc1" -> its path
   std::map<std::string, std::string> m_symvers;
   bool m_symvers_read = false;
+  std::vector<std::string> m_kernel_flags;
 };
 
 } // namespace srcver::tool

@@ -9,7 +9,9 @@
 #include <srcver/base/process.hpp>
 #include <srcver/base/shell_words.hpp>
 #include <srcver/kbuild_shim/kernel.hpp>
+#include <srcver/kbuild_shim/kernel_profile.hpp>
 #include <srcver/sumversion/mod_file.hpp>
+#include <srcver/tool/log.hpp>
 #include <srcver/tool/modinfo.hpp>
 #include <srcver/tool/module_file.hpp>
 
@@ -146,7 +148,8 @@ llvm::Expected<CmdFile> read_object_cmd(const std::string& path) {
   return cmd;
 }
 
-llvm::Expected<std::vector<Harvested>> harvest_build(const std::string& build_dir_arg, const std::string& kernel_arg) {
+llvm::Expected<std::vector<Harvested>> harvest_build(const std::string& build_dir_arg, const std::string& kernel_arg,
+                                                     const std::string& cache_dir) {
   std::error_code ec;
   const fs::path build_dir = fs::canonical(build_dir_arg, ec);
   if (ec) return make_error(ErrorCategory::input, "no such directory: " + ec.message(), build_dir_arg);
@@ -167,6 +170,16 @@ llvm::Expected<std::vector<Harvested>> harvest_build(const std::string& build_di
   auto kernel = kbuild_shim::resolve_kernel(kernel_name);
   if (!kernel) return kernel.takeError();
   InputsCollector collector(*kernel, base::current_environment());
+  kbuild_shim::ProfileOptions profile_options;
+  profile_options.cache_dir = cache_dir;
+  profile_options.caller_env = base::current_environment();
+  // The kernel's own flags, which --policy=kabi takes out of each command; without them a record still serves the
+  // default policy, and kabi says why it cannot use it.
+  if (auto profile = kbuild_shim::load_kernel_profile(*kernel, profile_options)) {
+    collector.set_kernel_flags(kernel_flag_words(profile->profile.env));
+  } else {
+    SRCVER_LOG("record: no kernel profile for {}: {}", kernel->release, take_error(profile.takeError()).message);
+  }
   for (const auto& m : report->modules) {
     Harvested& h = out.emplace_back();
     h.module = m.module;

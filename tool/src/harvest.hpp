@@ -20,8 +20,10 @@ struct Harvested {
   std::string error;       // why this module has no record
 };
 
-// `kernel`: the kernel the tree was built for ("" = from the first module's vermagic).
-llvm::Expected<std::vector<Harvested>> harvest_build(const std::string& build_dir, const std::string& kernel);
+// `kernel`: the kernel the tree was built for ("" = from the first module's vermagic). `cache_dir`: where its
+// profile is cached (the records hold the kernel's flags from it; "" = captured afresh).
+llvm::Expected<std::vector<Harvested>> harvest_build(const std::string& build_dir, const std::string& kernel,
+                                                     const std::string& cache_dir);
 
 // An object's .cmd file (cmd_/savedcmd_, source_, deps_ as Kbuild and fixdep write them): the compile command's
 // words (up to its first ';', make's $$ and $(pound) undone), the source and the deps_ entries without fixdep's

@@ -35,6 +35,7 @@ llvm::Expected<ElfFile> ElfFile::parse(std::string_view elf, const std::string& 
   if (elf[5] != 1) return file.bad("big-endian ELF is not supported");
   if (file.m_is64 && elf.size() < 64) return file.bad("truncated ELF header");
   const bool is64 = file.m_is64;
+  file.m_machine = load<std::uint16_t>(elf, 0x12);
   const std::uint64_t shoff = is64 ? load<std::uint64_t>(elf, 0x28) : load<std::uint32_t>(elf, 0x20);
   const std::uint16_t shentsize = load<std::uint16_t>(elf, is64 ? 0x3a : 0x2e);
   const std::uint16_t shnum = load<std::uint16_t>(elf, is64 ? 0x3c : 0x30);

@@ -23,6 +23,7 @@ public:
   // The names of the symbols of .symtab that are undefined (section index 0), sorted, each once.
   llvm::Expected<std::vector<std::string>> undefined_symbols() const;
   bool is64() const { return m_is64; }
+  std::uint16_t machine() const { return m_machine; } // e_machine: the architecture it was built for
 
 private:
   struct Section {
@@ -40,6 +41,7 @@ private:
   std::string_view m_elf;
   std::string m_path;
   bool m_is64 = true;
+  std::uint16_t m_machine = 0;
   std::vector<Section> m_sections;
   std::string_view m_names; // the section name table
 };

@@ -215,6 +215,25 @@ std::vector<BuildRecord> ModuleStore::records_of(const std::string& name) const 
   return records;
 }
 
+std::optional<ModuleStore::Entry> ModuleStore::built_for(const std::string& release) {
+  std::error_code ec;
+  for (const auto& module : fs::directory_iterator(m_dir, ec)) {
+    if (!module.is_directory(ec) || module.path().filename().string()[0] == '.') continue;
+    for (const auto& entry : fs::directory_iterator(module.path(), ec)) {
+      const base::CheckedRead read = base::read_checked(entry.path() / "record");
+      if (read.state != base::CheckedRead::State::ok) continue;
+      auto record = BuildRecord::parse(read.content);
+      if (!record) {
+        llvm::consumeError(record.takeError());
+        continue;
+      }
+      if (record->vermagic.substr(0, record->vermagic.find(' ')) != release) continue;
+      if (auto found = load(entry.path().string(), nullptr)) return found;
+    }
+  }
+  return std::nullopt;
+}
+
 ModuleStore::Stats ModuleStore::stats() const {
   Stats stats;
   std::error_code ec;

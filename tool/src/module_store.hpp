@@ -42,6 +42,10 @@ public:
   // The records of module `name` (unchecked binaries: for saying how a build differs from them), newest first.
   std::vector<BuildRecord> records_of(const std::string& name) const;
 
+  // An entry of any module built for kernel `release` (its vermagic's first word), checked: a real build's word on
+  // what that kernel's modules carry. nullopt when there is none.
+  std::optional<Entry> built_for(const std::string& release);
+
   struct Stats {
     std::uint64_t entries = 0;
     std::uint64_t bytes = 0;

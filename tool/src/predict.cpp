@@ -243,6 +243,7 @@ llvm::Expected<Prediction> Predictor::predict(const std::string& module_dir, con
   if (m_options.keep_compiles) {
     prediction.module_dir = planned->plan.module_dir;
     prediction.make_dir = planned->plan.make_dir;
+    prediction.profile_env = planned->profile.env;
   }
   SRCVER_LOG("{}: sumversion {:.1f} ms", kernel->release, ms_since(start));
   const bool certain = std::none_of(prediction.modules.begin(), prediction.modules.end(),

@@ -21,7 +21,7 @@ llvm::json::Value or_null(const std::string& s) {
 } // namespace
 
 int run_record(const RecordCommand& command) {
-  auto harvested = harvest_build(command.build_dir, command.kernel);
+  auto harvested = harvest_build(command.build_dir, command.kernel, command.cache_dir);
   if (!harvested) return report_error(harvested.takeError());
   ModuleStore store(command.store.dir, command.store.max_bytes);
   int status = exit_ok;

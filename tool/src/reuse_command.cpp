@@ -5,16 +5,20 @@
 // record the same for this kernel; the binary's srcversion equal to the prediction; its vermagic loadable.
 
 #include "build_record.hpp"
+#include "module_elf.hpp"
 #include "module_store.hpp"
 #include "module_targets.hpp"
 #include "predict.hpp"
 
 #include <srcver/base/cache_file.hpp>
+#include <srcver/base/module_file_names.hpp>
 #include <srcver/base/process.hpp>
 #include <srcver/kbuild_shim/kernel.hpp>
 #include <srcver/sumversion/mod_file.hpp>
 #include <srcver/tool/commands.hpp>
 #include <srcver/tool/diagnostic.hpp>
+#include <srcver/tool/modinfo.hpp>
+#include <srcver/tool/module_file.hpp>
 #include <srcver/tool/outcome.hpp>
 
 #include <llvm/Support/FormatVariadic.h>
@@ -22,7 +26,9 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 
 namespace fs = std::filesystem;
 
@@ -48,11 +54,67 @@ const char* kind_name(Decision::Kind kind) {
   return "build";
 }
 
+// The target kernel as --policy=kabi needs it besides its Module.symvers: a module built for it (found under
+// /lib/modules/<release>, build/ and source/ left out, else in the module store), whose vermagic and ELF machine its
+// loader accepts.
+struct KabiTarget {
+  bool modversions = false;
+  std::string vermagic; // "" = no module built for the target was found
+  std::string reference;
+  std::uint16_t machine = 0;
+};
+
+KabiTarget kabi_target(const std::string& release, bool modversions, ModuleStore& store) {
+  KabiTarget t;
+  t.modversions = modversions;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(fs::path("/lib/modules") / release, fs::directory_options::skip_permission_denied,
+                                      ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (it.depth() == 0 && (name == "build" || name == "source")) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (base::module_suffix(name).empty() || !it->is_regular_file(ec)) continue;
+    auto bytes = read_module_file(it->path().string());
+    if (!bytes) {
+      llvm::consumeError(bytes.takeError());
+      continue;
+    }
+    auto info = parse_modinfo(*bytes, it->path().string());
+    auto elf = ElfFile::parse(*bytes, it->path().string());
+    if (!info || !elf) {
+      if (!info) llvm::consumeError(info.takeError());
+      if (!elf) llvm::consumeError(elf.takeError());
+      continue;
+    }
+    const std::string vermagic = modinfo_value(*info, "vermagic");
+    if (vermagic.substr(0, vermagic.find(' ')) != release) continue;
+    t.vermagic = vermagic;
+    t.reference = it->path().string();
+    t.machine = elf->machine();
+    return t;
+  }
+  if (auto entry = store.built_for(release)) {
+    if (auto elf = ElfFile::parse(entry->binary, store.dir())) {
+      t.vermagic = entry->record.vermagic;
+      t.reference = "a build of " + entry->record.inputs.module + " in the module store " + store.dir();
+      t.machine = elf->machine();
+    } else {
+      llvm::consumeError(elf.takeError());
+    }
+  }
+  return t;
+}
+
 // What one module's build for the target kernel would compile, as the record's comparison needs it.
 struct Target {
   const Prediction* prediction;
   InputsCollector* collector;
   std::vector<InputsCollector::Object> objects;
+  ReusePolicy policy = ReusePolicy::inputs;
+  const KabiTarget* kabi = nullptr; // with ReusePolicy::kabi
 };
 
 std::vector<InputsCollector::Object> target_objects(const Prediction& prediction, const PredictedModule& module) {
@@ -70,8 +132,62 @@ std::vector<InputsCollector::Object> target_objects(const Prediction& prediction
   return objects;
 }
 
-// Why `record` is not what a build of `module` for the target would produce ("" when it is).
-std::string refuse(const BuildRecord& record, const PredictedModule& module, Target& target) {
+// --policy=kabi: why the binary would not load, or not link the same, on the target: its architecture, its vermagic
+// by the loader's rule (after the release word with CONFIG_MODVERSIONS, all of it without), and every symbol it needs
+// exported by the target's Module.symvers with the CRC the binary holds for it ("" when all hold).
+std::string refuse_abi(const std::string& binary, const std::string& file, const BuildRecord& record,
+                       Target& target) {
+  const KabiTarget& kt = *target.kabi;
+  const std::string& release = target.prediction->release;
+  if (kt.vermagic.empty()) {
+    return "no module built for " + release + " is installed under /lib/modules/" + release +
+           " or kept in the module store: the vermagic and architecture its loader accepts are unknown";
+  }
+  auto elf = ElfFile::parse(binary, file);
+  if (!elf) return take_error(elf.takeError()).message;
+  if (elf->machine() != kt.machine) {
+    return "it is built for ELF machine " + std::to_string(elf->machine()) + ", " + release + "'s modules for " +
+           std::to_string(kt.machine) + " (" + kt.reference + ")";
+  }
+  const auto rest = [&](const std::string& v) { return kt.modversions ? v.substr(std::min(v.find(' '), v.size())) : v; };
+  if (rest(record.vermagic) != rest(kt.vermagic)) {
+    return "its vermagic '" + record.vermagic + "' is not loadable where modules carry '" + kt.vermagic + "' (" +
+           kt.reference + (kt.modversions ? ", compared after the release" : ", no CONFIG_MODVERSIONS") + ")";
+  }
+  auto versions = module_versions(*elf);
+  if (!versions) return take_error(versions.takeError()).message;
+  auto undefined = elf->undefined_symbols();
+  if (!undefined) return take_error(undefined.takeError()).message;
+  std::map<std::string, std::uint32_t> crcs;
+  for (const auto& v : *versions)
+    crcs[v.name] = v.crc;
+  std::vector<std::string> needed = *undefined;
+  for (const auto& v : *versions)
+    needed.push_back(v.name);
+  const auto& exported = target.collector->symvers();
+  for (const auto& name : needed) {
+    auto it = exported.find(name);
+    if (it == exported.end()) {
+      return "symbol " + name + ": " + release +
+             " does not export it (a symbol of another module, even of this package, is not checked under "
+             "--policy=kabi: build)";
+    }
+    if (!kt.modversions) continue;
+    const std::uint32_t crc = static_cast<std::uint32_t>(std::strtoul(it->second.c_str(), nullptr, 16));
+    auto held = crcs.find(name);
+    if (held == crcs.end()) return "symbol " + name + ": the module file holds no CRC for it";
+    if (held->second != crc) {
+      return "symbol " + name + ": CRC " + llvm::formatv("{0:x8}", held->second).str() + " in the module file, " +
+             llvm::formatv("{0:x8}", crc).str() + " in " + release + "'s Module.symvers";
+    }
+  }
+  return {};
+}
+
+// Why `record` (its module file `binary`, named `file`) is not what a build of `module` for the target would
+// produce, by the target's policy ("" when it is).
+std::string refuse(const BuildRecord& record, const std::string& binary, const std::string& file,
+                   const PredictedModule& module, Target& target) {
   for (const auto& entry : module.result.objects) {
     if (sumversion::is_static_library(entry))
       return "it links " + entry + ", whose objects a record does not cover yet";
@@ -82,7 +198,11 @@ std::string refuse(const BuildRecord& record, const PredictedModule& module, Tar
   auto inputs = target.collector->collect(module.path, target.prediction->make_dir, target.objects, symbols,
                                           target.prediction->module_dir);
   if (!inputs) return take_error(inputs.takeError()).message;
-  if (auto d = first_difference(record.inputs, *inputs); !d.empty()) return d;
+  const bool kabi = target.policy == ReusePolicy::kabi;
+  const std::string difference =
+      kabi ? first_module_difference(record.inputs, *inputs, target.prediction->make_dir, target.prediction->module_dir)
+           : first_difference(record.inputs, *inputs);
+  if (!difference.empty()) return difference;
   const std::string& predicted = module.result.srcversion;
   if (!record.srcversion.empty() && record.srcversion != predicted) {
     return "its srcversion " + record.srcversion + " is not the prediction " + predicted;
@@ -90,6 +210,7 @@ std::string refuse(const BuildRecord& record, const PredictedModule& module, Tar
   if (record.srcversion.empty() && module.status == PredictedModule::Status::ok) {
     return "a build would carry srcversion " + predicted + "; the module file carries none";
   }
+  if (kabi) return refuse_abi(binary, file, record, target);
   const std::string built_for = record.vermagic.substr(0, record.vermagic.find(' '));
   if (built_for != target.prediction->release && !target.collector->modversions()) {
     return "its vermagic names " + built_for + ", and " + target.prediction->release +
@@ -98,20 +219,17 @@ std::string refuse(const BuildRecord& record, const PredictedModule& module, Tar
   return {};
 }
 
-std::string sha256_of_file(const std::string& path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  return buffer ? base::sha256_hex((*buffer)->getBuffer().str()) : std::string();
-}
-
 // The files given for `module`: each needs a record in the store (found by its SHA-256) that passes.
 Decision decide_files(const PredictedModule& module, const std::vector<std::string>& files, Target& target,
                       ModuleStore& store) {
   Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, ""};
   const std::string name = fs::path(module.path).filename().string();
   for (const auto& file : files) {
-    auto entry = store.find_binary(name, sha256_of_file(file));
-    std::string why = entry ? refuse(entry->record, module, target)
-                            : "no record of what " + file + " was compiled from in the module store " + store.dir();
+    auto bytes = read_module_file(file); // a compressed module is found by what it holds
+    auto entry = bytes ? store.find_binary(name, base::sha256_hex(*bytes)) : std::nullopt;
+    std::string why = !bytes  ? take_error(bytes.takeError()).message
+                      : entry ? refuse(entry->record, entry->binary, file, module, target)
+                              : "no record of what " + file + " was compiled from in the module store " + store.dir();
     if (why.empty()) return {module.path, Decision::Kind::reuse, file, "", module.result.srcversion, entry->binary};
     if (d.reason.empty()) {
       d.file = file;
@@ -149,11 +267,34 @@ Decision decide_store(const PredictedModule& module, Target& target, ModuleStore
     return d;
   }
   d.file = (fs::path(store.dir()) / name / key / "module.ko").string();
-  d.reason = refuse(entry->record, module, target);
+  d.reason = refuse(entry->record, entry->binary, d.file, module, target);
   if (d.reason.empty()) {
     d.kind = Decision::Kind::reuse;
     d.bytes = std::move(entry->binary);
   }
+  return d;
+}
+
+// --policy=kabi, the module store alone: the newest entry of the module that passes (the kernel's headers may differ,
+// so no key finds it).
+Decision decide_store_kabi(const PredictedModule& module, Target& target, ModuleStore& store) {
+  Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, ""};
+  const std::string name = fs::path(module.path).filename().string();
+  for (const auto& record : store.records_of(name)) {
+    if (record.inputs.module != module.path) continue;
+    const std::string key = record.inputs.key();
+    std::string dropped;
+    auto entry = store.find(name, key, &dropped);
+    const std::string file = (fs::path(store.dir()) / name / key / "module.ko").string();
+    const std::string why = entry ? refuse(entry->record, entry->binary, file, module, target)
+                                  : "the module store's entry was dropped: " + dropped;
+    if (why.empty()) return {module.path, Decision::Kind::reuse, file, "", module.result.srcversion, entry->binary};
+    if (d.reason.empty()) {
+      d.file = file;
+      d.reason = why;
+    }
+  }
+  if (d.reason.empty()) d.reason = "no build of this module in the module store " + store.dir();
   return d;
 }
 
@@ -177,7 +318,7 @@ void print(const std::vector<Decision>& decisions, const ReuseCommand& command, 
   }
   llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{{"kernel", prediction.release},
                                                                               {"module_dir", command.module_dir},
-                                                                              {"policy", "inputs"},
+                                                                              {"policy", command.policy == ReusePolicy::kabi ? "kabi" : "inputs"},
                                                                               {"modules", std::move(out)},
                                                                               {"exit_status", status}}))
                << "\n";
@@ -225,7 +366,10 @@ int run_reuse(const ReuseCommand& command) {
   auto kernel = kbuild_shim::resolve_kernel(prediction->build_dir);
   if (!kernel) return report_error(kernel.takeError());
   InputsCollector collector(*kernel, base::current_environment());
+  collector.set_kernel_flags(kernel_flag_words(prediction->profile_env));
   ModuleStore store(command.store.dir, command.store.max_bytes);
+  KabiTarget kabi;
+  if (command.policy == ReusePolicy::kabi) kabi = kabi_target(prediction->release, collector.modversions(), store);
   std::vector<bool> used(targets.files.size(), false);
   std::vector<Decision> decisions;
   int status = exit_ok;
@@ -236,9 +380,13 @@ int run_reuse(const ReuseCommand& command) {
       d = {module.path, Decision::Kind::cannot_predict, "", module.reason, "", ""};
       status = worse_status(status, exit_cannot_predict);
     } else {
-      Target target{&*prediction, &collector, target_objects(*prediction, module)};
-      d = command.targets.empty() ? decide_store(module, target, store)
-                                  : decide_files(module, files_for(module, targets, used), target, store);
+      Target target{&*prediction, &collector, target_objects(*prediction, module), command.policy, &kabi};
+      if (!command.targets.empty())
+        d = decide_files(module, files_for(module, targets, used), target, store);
+      else if (command.policy == ReusePolicy::kabi)
+        d = decide_store_kabi(module, target, store);
+      else
+        d = decide_store(module, target, store);
       if (d.kind != Decision::Kind::reuse) status = worse_status(status, exit_differs);
     }
     decisions.push_back(std::move(d));

@@ -31,6 +31,7 @@ BuildInputs sample() {
   in.kernel_files = {{"$(objtree)/include/config/auto.conf", std::string(64, 'e')}};
   in.module_files = {{"Kbuild", std::string(64, '1')}, {"sub/Makefile", std::string(64, '2')}};
   in.symbols = {{"printk", "0x12345678 vmlinux EXPORT_SYMBOL "}, {"own_symbol", "-"}};
+  in.kernel_flags = {"-I$(srctree)/include", "-O2", "-DKERNEL_ONLY=\"x y\""};
   return in;
 }
 
@@ -103,6 +104,82 @@ TEST(BuildRecord, EveryDifferenceIsNamed) {
   EXPECT_NE(differ([](BuildInputs& t) { t.symbols[0].entry = "0x0 vmlinux EXPORT_SYMBOL "; }).find("symbol printk"),
             std::string::npos);
   EXPECT_NE(differ([](BuildInputs& t) { t.objects.push_back(t.objects[0]); }).find("is new"), std::string::npos);
+}
+
+TEST(BuildRecord, KernelFlagsReadBackAndStayOutOfTheKey) {
+  const BuildInputs a = sample();
+  auto back = BuildInputs::parse(a.text());
+  ASSERT_TRUE(static_cast<bool>(back)) << llvm::toString(back.takeError());
+  EXPECT_EQ(back->kernel_flags, a.kernel_flags);
+  BuildInputs b = sample();
+  b.kernel_flags.clear();
+  EXPECT_EQ(a.key(), b.key());
+  EXPECT_EQ(b.text().find("kernel-flags"), std::string::npos); // a record made before them reads as before
+}
+
+TEST(BuildRecord, KernelFlagWordsComeFromTheFlagVariablesOnly) {
+  const std::vector<std::string> env{"PATH=/usr/bin:/bin",
+                                     "KBUILD_CFLAGS=-O2  -Wall",
+                                     "LINUXINCLUDE=-I/k/include -include /k/kconfig.h",
+                                     "KBUILD_EXTMOD=/m",
+                                     "KBUILD_CFLAGS_MODULE=-DMODULE",
+                                     "CFLAGS_KASAN=-fsanitize=kernel-address",
+                                     "EXTRA_CFLAGS=-DUSER"};
+  EXPECT_EQ(kernel_flag_words(env), (std::vector<std::string>{"-O2", "-Wall", "-I/k/include", "-include",
+                                                              "/k/kconfig.h", "-DMODULE", "-fsanitize=kernel-address"}));
+}
+
+TEST(BuildRecord, ModuleWordsTakeEachKernelFlagOutOnce) {
+  const std::vector<std::string> kernel{"-O2", "-Wall", "-DMODULE"};
+  const ModuleWords plain = module_words({"gcc-12", "-O2", "-Wall", "-DMODULE", "-DOWN", "-c", "a.c"}, kernel);
+  EXPECT_EQ(plain.own, (std::vector<std::string>{"-DOWN", "-c", "a.c"}));
+  EXPECT_EQ(plain.left_out.at("-Wall"), 0);
+  // The module adds a flag the kernel also has: it stays, once.
+  EXPECT_EQ(module_words({"gcc-12", "-O2", "-Wall", "-DMODULE", "-O2", "-c", "a.c"}, kernel).own,
+            (std::vector<std::string>{"-O2", "-c", "a.c"}));
+  // The module removes one (CFLAGS_REMOVE_a.o): it is counted as left out.
+  const ModuleWords removed = module_words({"gcc-12", "-O2", "-DMODULE", "-c", "a.c"}, kernel);
+  EXPECT_EQ(removed.own, (std::vector<std::string>{"-c", "a.c"}));
+  EXPECT_EQ(removed.left_out.at("-Wall"), 1);
+}
+
+TEST(BuildRecord, ModuleDifferenceSeesTheModulesPartOnly) {
+  const BuildInputs r = sample();
+  auto differ = [&](auto change) {
+    BuildInputs t = sample();
+    change(t);
+    return first_module_difference(r, t, "/k", "/m");
+  };
+  // What the kernel decides may differ: its headers, its flags, the compiler, its files, its symbols.
+  EXPECT_EQ(differ([](BuildInputs& t) { t.objects[0].files[1].sha256 = "x"; }), "");
+  EXPECT_EQ(differ([](BuildInputs& t) {
+              t.kernel_flags[1] = "-O3";
+              t.objects[0].command.insert(t.objects[0].command.begin() + 1, "-O3");
+            }),
+            "");
+  EXPECT_EQ(differ([](BuildInputs& t) { t.programs[0].sha256 = "x"; }), "");
+  EXPECT_EQ(differ([](BuildInputs& t) { t.kernel_files[0].sha256 = "x"; }), "");
+  EXPECT_EQ(differ([](BuildInputs& t) { t.symbols[0].entry = "0x0 vmlinux EXPORT_SYMBOL "; }), "");
+  // What the module decides may not.
+  EXPECT_NE(differ([](BuildInputs& t) { t.objects[0].files[0].sha256 = "x"; }).find("/m/sub/hello.c differs"),
+            std::string::npos);
+  EXPECT_NE(differ([](BuildInputs& t) { t.objects[0].files[2].sha256 = "x"; }).find("/m/dir with space/h.h"),
+            std::string::npos);
+  EXPECT_NE(differ([](BuildInputs& t) {
+              t.objects[0].command.insert(t.objects[0].command.begin() + 1, "-DDEBUG");
+            }).find("the command's own words"),
+            std::string::npos);
+  // A kernel flag the build's compile left out (the sample's -O2) that the target's holds: removed for one only.
+  EXPECT_NE(differ([](BuildInputs& t) {
+              t.objects[0].command.insert(t.objects[0].command.begin() + 1, "-O2");
+            }).find("the kernel's flag '-O2' is left out of the compile 0 time(s) where the build left it out 1"),
+            std::string::npos);
+  EXPECT_NE(differ([](BuildInputs& t) { t.module_files[1].sha256 = "x"; }).find("build file sub/Makefile"),
+            std::string::npos);
+  // A record without the kernel's flags cannot tell the module's own words.
+  BuildInputs old = sample();
+  old.kernel_flags.clear();
+  EXPECT_NE(first_module_difference(old, sample(), "/k", "/m").find("record the build again"), std::string::npos);
 }
 
 TEST(BuildRecord, DamagedOrForeignTextIsRefused) {

@@ -72,6 +72,17 @@ TEST(ModuleElf, UndefinedSymbolsAreWhatNmSays) {
   }
 }
 
+TEST(ModuleElf, MachineIsWhatTheHeaderSays) {
+  for (const char* name : {"iTCO_vendor_support.ko", "nhc_hop.ko"}) {
+    const std::string ko = k_modinfo_seeds + name;
+    auto bytes = read_module_file(ko);
+    ASSERT_TRUE(static_cast<bool>(bytes)) << ko;
+    const std::string machine = run("od -An -tu2 -j18 -N2 " + ko);
+    ASSERT_FALSE(machine.empty()) << "od is not installed";
+    EXPECT_EQ(parse(*bytes, ko).machine(), std::stoi(machine)) << ko;
+  }
+}
+
 TEST(ModuleElf, VersionsAreWhatKmodDumps) {
   for (const char* name : {"iTCO_vendor_support.ko", "nhc_hop.ko"}) {
     const std::string ko = k_modinfo_seeds + name;

@@ -99,12 +99,19 @@ struct StoreOptions {
 struct RecordCommand {
   std::string build_dir; // a tree real Kbuild has just built (make M=, a DKMS build directory)
   std::string kernel;    // the kernel it was built for ("" = from the modules' vermagic)
+  std::string cache_dir; // where the kernel's profile is cached ("" = none)
   StoreOptions store;
   bool json = false;
 };
 // `record`: every built module of the tree into the module store, with what it was compiled from. 0 all recorded,
 // 1 some module could not be (why), 2 input.
 int run_record(const RecordCommand& command);
+
+// What makes a built module reusable for another kernel (docs/reuse.md).
+enum class ReusePolicy {
+  inputs, // every input of every compile and of the link the same (the default)
+  kabi,   // the module's own inputs the same, and every symbol's CRC the target's (a kABI promise, opt-in)
+};
 
 struct ReuseCommand {
   std::string module_dir;
@@ -113,6 +120,7 @@ struct ReuseCommand {
   PredictOptions options;
   StoreOptions store;
   bool json = false;
+  ReusePolicy policy = ReusePolicy::inputs;
   // When every module is reusable, write each module file where the build would leave it in <module-dir> (never
   // replacing a file); the DKMS make wrapper then has nothing to compile.
   bool place = false;
