@@ -16,7 +16,12 @@
 #  7. a damaged store: a flipped byte in a stored module file or its record: build, the entry dropped (gone from the
 #     store), and recorded again; a temporary directory a killed writer left is removed by the next record; a directory
 #     the tool did not make is refused as a store (exit 2) and left as it was;
-#  8. two records and a reuse at once: all succeed, and the store holds one whole entry.
+#  8. two records and a reuse at once: all succeed, and the store holds one whole entry;
+#  9. --policy=kabi (its own store, holding the build for <kernel> and a real build of examples/hello for the twin,
+#     which tells the twin's vermagic): <other> builds, naming a symbol whose CRC differs; the twin with a kernel header changed
+#     (autoconf.h): the default policy builds, kabi reuses the file built for <kernel>; the twin's Module.symvers with
+#     the CRC of a symbol the module does not use changed: reused; of one it uses: built, naming it; the twin's flag
+#     of step 6: built, naming the command's own words.
 # usage: reuse.sh <binary> <kernel-release> <other-kernel-release>
 . "$(dirname "$0")/lib.sh"
 [ $# -eq 3 ] || usage 20
@@ -24,7 +29,7 @@ bin=$1 rel=$2 other=$3
 need_binary "$bin"
 need_kernel "$rel"
 need_kernel "$other"
-need_tools 'is not installed (binutils)' strip cmp
+need_tools 'is not installed (binutils)' strip cmp nm
 need_tools 'is not installed (kmod)' modinfo
 
 make_work reuse
@@ -56,6 +61,9 @@ m = r['modules']
 assert len(m) == 1 and m[0]['recorded'] and m[0]['srcversion'] == sys.argv[2], m
 EOF
 cp "$m/subobj.ko" "$work/built-for-$rel.ko"
+mkdir "$work/built" && cp "$m/subobj.ko" "$work/built/subobj.ko" # the same, under the module's name
+kstore=$work/kabi-store
+expect 0 "record into the kabi store" "$bin" record --store "$kstore" "$m"
 
 # 2. The same kernel.
 expect 0 "reuse from the store for $rel" "$bin" reuse --store "$store" "$m" "$rel"
@@ -112,8 +120,8 @@ cmp -s "$m/subobj.ko" "$work/built-for-$rel.ko" || fail "two real builds for $re
 # 4. Another kernel.
 expect 1 "reuse for $other" "$bin" reuse --store "$store" "$m" "$other"
 out_has "reuse for $other" '^subobj build .*differs'
-expect 1 "reuse of the file given for $other" "$bin" reuse --store "$store" "$m" "$other" "$work/built-for-$rel.ko"
-out_has "reuse of the file given for $other" '^subobj build '
+expect 1 "reuse of the file given for $other" "$bin" reuse --store "$store" "$m" "$other" "$work/built/subobj.ko"
+out_has "reuse of the file given for $other" '^subobj build .*differs'
 
 # 5. A header in a subdirectory: srcversion is blind to it, the record is not.
 expect 0 "predict before the change" "$bin" predict --all-versions=yes --no-prediction-cache "$m" "$rel"
@@ -136,6 +144,9 @@ expect 1 "reuse for $rel with the twin's flag in Kbuild" "$bin" reuse --store "$
 out_has "reuse for $rel with the twin's flag in Kbuild" "build file Kbuild differs"
 expect 1 "reuse for the twin with its flag" "$bin" reuse --store "$store" "$m" "$twin"
 out_has "reuse for the twin with its flag" "compile command differs at word [0-9]+: '-DSUBOBJ_TWIN'"
+expect 1 "kabi for the twin with its flag" "$bin" reuse --policy=kabi --store "$kstore" "$m" "$twin" \
+  "$work/built/subobj.ko"
+out_has "kabi for the twin with its flag" "differs at word [0-9]+: '-DSUBOBJ_TWIN'.*the command's own words"
 cp -p "$work/Kbuild.orig" "$m/Kbuild"
 expect 0 "reuse after restoring Kbuild" "$bin" reuse --store "$store" "$m" "$rel"
 
@@ -169,4 +180,38 @@ expect 0 "store --stats" "$bin" store --stats --json --store "$store"
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["entries"] == 1 and s["modules"] == 1, s' \
   "$work/out" || { cat "$work/out" >&2; fail "the store does not hold exactly one entry"; }
 [ -z "$(find "$store" -name '.tmp.*')" ] || fail "concurrent records left a temporary directory"
+# 9. --policy=kabi.
+cp -r "$root/examples/hello" "$work/hello"
+make -C "$twin" M="$work/hello" modules >"$work/hello-build.log" 2>&1 ||
+  { cat "$work/hello-build.log" >&2; fail "the real build of examples/hello for the twin failed"; }
+expect 0 "record hello built for the twin" "$bin" record --store "$kstore" --kernel "$twin" "$work/hello"
+expect 1 "kabi for $other" "$bin" reuse --policy=kabi --store "$kstore" "$m" "$other" "$work/built/subobj.ko"
+out_has "kabi for $other" "^subobj build symbol [^ ]+: CRC 0x[0-9a-f]{8} in the module file, 0x[0-9a-f]{8} in [^ ]+ Module.symvers"
+expect 1 "kabi for $other from the store" "$bin" reuse --policy=kabi --store "$kstore" "$m" "$other"
+out_has "kabi for $other from the store" "^subobj build symbol [^ ]+: CRC"
+expect 0 "kabi for the twin" "$bin" reuse --policy=kabi --store "$kstore" "$m" "$twin" "$work/built/subobj.ko"
+cp -p "$twin/include/generated/autoconf.h" "$work/autoconf.h.orig"
+echo '/* a kernel header changed */' >>"$twin/include/generated/autoconf.h"
+expect 1 "the default policy for the twin with autoconf.h changed" \
+  "$bin" reuse --store "$kstore" "$m" "$twin" "$work/built/subobj.ko"
+out_has "the default policy for the twin with autoconf.h changed" 'include/generated/autoconf\.h differs'
+expect 0 "kabi for the twin with autoconf.h changed" \
+  "$bin" reuse --policy=kabi --store "$kstore" "$m" "$twin" "$work/built/subobj.ko"
+out_has "kabi for the twin with autoconf.h changed" "^subobj reuse $work/built/subobj.ko\$"
+cp -p "$twin/Module.symvers" "$work/Module.symvers.orig"
+used=$(nm -u "$work/built/subobj.ko" | awk '{print $2}' | grep -vx '__fentry__' | head -1)
+[ -n "$used" ] || fail "the built module needs no symbol: the case is wrong"
+unused=$(awk -F'\t' 'NR > 100 && $3 == "vmlinux" {print $2; exit}' "$twin/Module.symvers")
+nm -u "$work/built/subobj.ko" | grep -qw -- "$unused" && fail "$unused is used by the module: the case is wrong"
+flip_crc() { awk -F'\t' -v OFS='\t' -v s="$1" '$2 == s {$1 = ($1 == "0x00000001" ? "0x00000002" : "0x00000001")} 1' \
+  "$work/Module.symvers.orig" >"$twin/Module.symvers"; }
+flip_crc "$unused"
+expect 0 "kabi with the CRC of $unused (unused) changed" \
+  "$bin" reuse --policy=kabi --store "$kstore" "$m" "$twin" "$work/built/subobj.ko"
+flip_crc "$used"
+expect 1 "kabi with the CRC of $used (used) changed" \
+  "$bin" reuse --policy=kabi --store "$kstore" "$m" "$twin" "$work/built/subobj.ko"
+out_has "kabi with the CRC of $used changed" "^subobj build symbol $used: CRC"
+cp -p "$work/Module.symvers.orig" "$twin/Module.symvers"
+cp -p "$work/autoconf.h.orig" "$twin/include/generated/autoconf.h"
 echo "$me: ok ($rel, twin $twin_rel, $other)"
