@@ -239,7 +239,8 @@ namespace {
 // Whether `path` (as a command or deps_ list spells it) lies under `module_dir`.
 bool in_module_dir(const std::string& path, const std::string& make_dir, const std::string& module_dir) {
   if (path.rfind("$(", 0) == 0) return false;
-  const fs::path full = (path.empty() || path[0] == '/' ? fs::path(path) : fs::path(make_dir) / path).lexically_normal();
+  const fs::path full =
+      (path.empty() || path[0] == '/' ? fs::path(path) : fs::path(make_dir) / path).lexically_normal();
   const std::string prefix = fs::path(module_dir).lexically_normal().string() + "/";
   return full.string().rfind(prefix, 0) == 0;
 }
@@ -280,8 +281,9 @@ std::string first_module_difference(const BuildInputs& recorded, const BuildInpu
     for (const auto& [word, left] : rw.left_out) {
       auto other = tw.left_out.find(word);
       if (other != tw.left_out.end() && other->second != left) {
-        return r.name + ": the kernel's flag '" + word + "' is left out of the compile " + std::to_string(other->second) +
-               " time(s) where the build left it out " + std::to_string(left) + " time(s)";
+        return r.name + ": the kernel's flag '" + word + "' is left out of the compile " +
+               std::to_string(other->second) + " time(s) where the build left it out " + std::to_string(left) +
+               " time(s)";
       }
     }
     rm.files = module_part(r.files, make_dir, module_dir);

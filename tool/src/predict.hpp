@@ -42,10 +42,10 @@ struct PredictedModule {
 };
 
 struct Prediction {
-  std::string release;    // the kernel's release
-  std::string build_dir;  // its build directory
-  std::string module_dir; // absolute (with PredictOptions::keep_compiles)
-  std::string make_dir;   // where the compiles run, their relative paths' base (with keep_compiles)
+  std::string release;                  // the kernel's release
+  std::string build_dir;                // its build directory
+  std::string module_dir;               // absolute (with PredictOptions::keep_compiles)
+  std::string make_dir;                 // where the compiles run, their relative paths' base (with keep_compiles)
   std::vector<std::string> profile_env; // the kernel's Makefile.build environment (with keep_compiles)
   bool all_versions = false;
   std::vector<PredictedModule> modules; // modules.order order

@@ -135,8 +135,7 @@ std::vector<InputsCollector::Object> target_objects(const Prediction& prediction
 // --policy=kabi: why the binary would not load, or not link the same, on the target: its architecture, its vermagic
 // by the loader's rule (after the release word with CONFIG_MODVERSIONS, all of it without), and every symbol it needs
 // exported by the target's Module.symvers with the CRC the binary holds for it ("" when all hold).
-std::string refuse_abi(const std::string& binary, const std::string& file, const BuildRecord& record,
-                       Target& target) {
+std::string refuse_abi(const std::string& binary, const std::string& file, const BuildRecord& record, Target& target) {
   const KabiTarget& kt = *target.kabi;
   const std::string& release = target.prediction->release;
   if (kt.vermagic.empty()) {
@@ -149,7 +148,9 @@ std::string refuse_abi(const std::string& binary, const std::string& file, const
     return "it is built for ELF machine " + std::to_string(elf->machine()) + ", " + release + "'s modules for " +
            std::to_string(kt.machine) + " (" + kt.reference + ")";
   }
-  const auto rest = [&](const std::string& v) { return kt.modversions ? v.substr(std::min(v.find(' '), v.size())) : v; };
+  const auto rest = [&](const std::string& v) {
+    return kt.modversions ? v.substr(std::min(v.find(' '), v.size())) : v;
+  };
   if (rest(record.vermagic) != rest(kt.vermagic)) {
     return "its vermagic '" + record.vermagic + "' is not loadable where modules carry '" + kt.vermagic + "' (" +
            kt.reference + (kt.modversions ? ", compared after the release" : ", no CONFIG_MODVERSIONS") + ")";
@@ -316,11 +317,12 @@ void print(const std::vector<Decision>& decisions, const ReuseCommand& command, 
                                      {"predicted", or_null(d.predicted)},
                                      {"reason", or_null(d.reason)}});
   }
-  llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{{"kernel", prediction.release},
-                                                                              {"module_dir", command.module_dir},
-                                                                              {"policy", command.policy == ReusePolicy::kabi ? "kabi" : "inputs"},
-                                                                              {"modules", std::move(out)},
-                                                                              {"exit_status", status}}))
+  llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                             {"kernel", prediction.release},
+                                             {"module_dir", command.module_dir},
+                                             {"policy", command.policy == ReusePolicy::kabi ? "kabi" : "inputs"},
+                                             {"modules", std::move(out)},
+                                             {"exit_status", status}}))
                << "\n";
 }
 

@@ -118,15 +118,13 @@ TEST(BuildRecord, KernelFlagsReadBackAndStayOutOfTheKey) {
 }
 
 TEST(BuildRecord, KernelFlagWordsComeFromTheFlagVariablesOnly) {
-  const std::vector<std::string> env{"PATH=/usr/bin:/bin",
-                                     "KBUILD_CFLAGS=-O2  -Wall",
-                                     "LINUXINCLUDE=-I/k/include -include /k/kconfig.h",
-                                     "KBUILD_EXTMOD=/m",
-                                     "KBUILD_CFLAGS_MODULE=-DMODULE",
-                                     "CFLAGS_KASAN=-fsanitize=kernel-address",
-                                     "EXTRA_CFLAGS=-DUSER"};
-  EXPECT_EQ(kernel_flag_words(env), (std::vector<std::string>{"-O2", "-Wall", "-I/k/include", "-include",
-                                                              "/k/kconfig.h", "-DMODULE", "-fsanitize=kernel-address"}));
+  const std::vector<std::string> env{
+      "PATH=/usr/bin:/bin", "KBUILD_CFLAGS=-O2  -Wall",      "LINUXINCLUDE=-I/k/include -include /k/kconfig.h",
+      "KBUILD_EXTMOD=/m",   "KBUILD_CFLAGS_MODULE=-DMODULE", "CFLAGS_KASAN=-fsanitize=kernel-address",
+      "EXTRA_CFLAGS=-DUSER"};
+  EXPECT_EQ(kernel_flag_words(env),
+            (std::vector<std::string>{"-O2", "-Wall", "-I/k/include", "-include", "/k/kconfig.h", "-DMODULE",
+                                      "-fsanitize=kernel-address"}));
 }
 
 TEST(BuildRecord, ModuleWordsTakeEachKernelFlagOutOnce) {
