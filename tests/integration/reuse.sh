@@ -17,11 +17,14 @@
 #     store), and recorded again; a temporary directory a killed writer left is removed by the next record; a directory
 #     the tool did not make is refused as a store (exit 2) and left as it was;
 #  8. two records and a reuse at once: all succeed, and the store holds one whole entry;
-#  9. --policy=kabi (its own store, holding the build for <kernel> and a real build of examples/hello for the twin,
-#     which tells the twin's vermagic): <other> builds, naming a symbol whose CRC differs; the twin with a kernel header changed
-#     (autoconf.h): the default policy builds, kabi reuses the file built for <kernel>; the twin's Module.symvers with
-#     the CRC of a symbol the module does not use changed: reused; of one it uses: built, naming it; the twin's flag
-#     of step 6: built, naming the command's own words.
+#  9. --policy=kabi (its own store, holding the build for <kernel> and a real build of examples/hello for the
+#     twin, which tells the twin's vermagic): <other> builds, naming a symbol whose CRC differs; the twin with a
+#     kernel header changed (autoconf.h): the default policy builds, kabi reuses the file built for <kernel>; the
+#     twin's Module.symvers with the CRC of a symbol the module does not use changed: reused; of one it uses: built,
+#     naming it; the twin's flag of step 6: built, naming the command's own words;
+# 10. reuse --place killed at staggered moments, then two at once, into the built directory (its module file
+#     removed): the module file is absent or whole (the stored bytes) after every kill, no temporary of ours is left
+#     once a run finishes, exactly one of the two concurrent runs places it, and a file there is never replaced.
 # usage: reuse.sh <binary> <kernel-release> <other-kernel-release>
 . "$(dirname "$0")/lib.sh"
 [ $# -eq 3 ] || usage 20
@@ -214,4 +217,36 @@ expect 1 "kabi with the CRC of $used (used) changed" \
 out_has "kabi with the CRC of $used changed" "^subobj build symbol $used: CRC"
 cp -p "$work/Module.symvers.orig" "$twin/Module.symvers"
 cp -p "$work/autoconf.h.orig" "$twin/include/generated/autoconf.h"
+# 10. --place, killed and concurrent.
+p=$m # where the build left it: the inputs are the record's
+expect 0 "record the build for --place" "$bin" record --store "$store" "$m"
+expect 0 "reuse before --place" "$bin" reuse --store "$store" "$p" "$rel"
+stored=$(awk '{print $3}' "$work/out")
+whole_or_absent() {
+  [ ! -e "$p/subobj.ko" ] || cmp -s "$p/subobj.ko" "$stored" || fail "$1: $p/subobj.ko is not the stored file"
+}
+for delay in 0.05 0.1 0.15 0.2 0.3 0.4 0.6 0.8; do
+  rm -f "$p/subobj.ko"
+  "$bin" reuse --place --store "$store" "$p" "$rel" >/dev/null 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  whole_or_absent "killed after ${delay}s"
+done
+rm -f "$p/subobj.ko"
+expect 0 "reuse --place after the kills" "$bin" reuse --place --store "$store" "$p" "$rel"
+cmp -s "$p/subobj.ko" "$stored" || fail "reuse --place did not place the stored file"
+[ -z "$(find "$p" -name '*.srcversion-predict.*')" ] || fail "a killed --place left a temporary file behind"
+rm -f "$p/subobj.ko"
+"$bin" reuse --place --store "$store" "$p" "$rel" >"$work/p1" 2>&1 & p1=$!
+"$bin" reuse --place --store "$store" "$p" "$rel" >"$work/p2" 2>&1 & p2=$!
+wait $p1; s1=$?
+wait $p2; s2=$?
+cmp -s "$p/subobj.ko" "$stored" || fail "two concurrent --place runs did not leave the stored file"
+[ $((s1 + s2)) -eq 1 ] || { cat "$work/p1" "$work/p2" >&2; fail "two concurrent --place: exits $s1 and $s2, expected 0 and 1"; }
+grep -hq 'is not replaced' "$work/p1" "$work/p2" || fail "the --place that lost does not say the file is not replaced"
+echo keep >"$p/subobj.ko"
+expect 1 "--place over a file" "$bin" reuse --place --store "$store" "$p" "$rel"
+[ "$(cat "$p/subobj.ko")" = keep ] || fail "--place replaced a file"
 echo "$me: ok ($rel, twin $twin_rel, $other)"

@@ -26,9 +26,13 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -326,9 +330,31 @@ void print(const std::vector<Decision>& decisions, const ReuseCommand& command, 
                << "\n";
 }
 
-// --place: every module's file written where the build would leave it (<module-dir>/<module>.ko), each through a
-// temporary file renamed into place; a file already there is never replaced (then nothing is placed: build).
-// All or nothing: a module that is not reusable leaves the directory untouched.
+// The temporary name --place writes `dest` under before linking it into place: ours by its name and the writer's pid.
+std::string place_temp(const fs::path& dest, pid_t pid) {
+  return dest.string() + ".srcversion-predict." + std::to_string(pid) + ".tmp";
+}
+
+// Removes what a killed --place left beside `dest`: a temporary of ours whose writer is gone.
+void remove_stale_temps(const fs::path& dest) {
+  std::error_code ec;
+  const std::string prefix = dest.filename().string() + ".srcversion-predict.";
+  for (const auto& entry : fs::directory_iterator(dest.parent_path(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || name.size() <= prefix.size() + 4 || name.substr(name.size() - 4) != ".tmp")
+      continue;
+    const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - 4);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::strtol(digits.c_str(), nullptr, 10));
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
+  }
+}
+
+// --place: every module's file written where the build would leave it (<module-dir>/<module>.ko): written under a
+// temporary name of ours, then hard-linked to its name, which fails rather than replace a file that is there (a
+// concurrent run's, a build's); a file already there means nothing more is placed (build). All or nothing before
+// the first write: a module that is not reusable leaves the directory untouched. A run killed half-way leaves whole
+// files or none under the module's names; its temporary is removed by the next run.
 int place_all(std::vector<Decision>& decisions, const std::string& module_dir) {
   for (const auto& d : decisions) {
     if (d.kind != Decision::Kind::reuse) return exit_differs;
@@ -345,12 +371,23 @@ int place_all(std::vector<Decision>& decisions, const std::string& module_dir) {
   }
   for (auto& d : decisions) {
     const fs::path dest = fs::path(module_dir) / (d.module + ".ko");
-    const fs::path tmp = dest.string() + ".srcversion-predict.tmp";
-    base::write_atomically(tmp, d.bytes);
-    if (!fs::exists(tmp, ec) || (fs::rename(tmp, dest, ec), ec)) {
-      fs::remove(tmp, ec);
-      return report_error(make_error(ErrorCategory::io, "cannot write the module file", dest.string()));
+    remove_stale_temps(dest);
+    const std::string tmp = place_temp(dest, ::getpid());
+    bool written = false;
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << d.bytes;
+      written = static_cast<bool>(out.flush());
     }
+    const int linked = written ? ::link(tmp.c_str(), dest.c_str()) : -1;
+    const int link_errno = errno;
+    fs::remove(tmp, ec);
+    if (linked != 0 && written && link_errno == EEXIST) {
+      d.kind = Decision::Kind::build;
+      d.reason = dest.string() + " appeared meanwhile: it is not replaced";
+      return exit_differs;
+    }
+    if (linked != 0) return report_error(make_error(ErrorCategory::io, "cannot write the module file", dest.string()));
     d.reason = "placed at " + dest.string();
   }
   return exit_ok;
