@@ -2,26 +2,31 @@
 # srcversion-predict-dkms: lets DKMS 3.x (Debian's 3.0.10, upstream 3.x) skip the builds whose result the module store
 # already has, without patching DKMS (docs/reuse.md, "Using it with DKMS").
 #
-# usage: srcversion-predict-dkms enable  [--dry-run] [--quiet] [--store DIR] [--dkms-tree DIR] [--conf-dir DIR] [module...]
-#        srcversion-predict-dkms disable [--dry-run] [--quiet] [--conf-dir DIR] [module...]
+# usage: srcversion-predict-dkms enable  [--dry-run] [--quiet] [--only-new] [--store DIR] [--dkms-tree DIR]
+#                                        [--conf-dir DIR] [module...]
+#        srcversion-predict-dkms disable [--dry-run] [--quiet] [--dkms-tree DIR] [--conf-dir DIR] [module...]
 #
-# enable writes, for each module (default: every module of the DKMS tree, /var/lib/dkms), the override
+# enable writes, for each module (default: every module of the DKMS tree: the dkms_tree that DKMS's
+# /etc/dkms/framework.conf and framework.conf.d/*.conf set, else /var/lib/dkms), the override
 # <conf-dir>/<module>.conf (default /etc/dkms), which DKMS sources after the package's dkms.conf: it makes DKMS run each
 # MAKE line through dkms-make, which answers from the module store when every input of the build is the same as a
 # recorded build's, and records every real build. A <module>.conf that this tool did not write (its first line is not
 # our mark) is never touched: that module is left to DKMS as it is, and said so. disable removes only files with the
-# mark. --dry-run prints what would be written or removed and changes nothing. Exit 0, 2 on bad usage.
+# mark. --only-new (what the kernel hooks run) writes only where a module has no override yet, so that one written
+# with other options is kept. --store defaults to $SRCVERSION_PREDICT_STORE when that is set, else the binary's own
+# default. --dry-run prints what would be written or removed and changes nothing. Exit 0, 2 on bad usage.
 set -u
 mark="# srcversion-predict dkms override 1: written by srcversion-predict-dkms enable, removed by its disable"
 me=srcversion-predict-dkms
 action=${1:-}
 [ $# -gt 0 ] && shift
-dry='' quiet='' store='' tree=/var/lib/dkms conf_dir=/etc/dkms
+dry='' quiet='' only_new='' store=${SRCVERSION_PREDICT_STORE:-} tree='' conf_dir=/etc/dkms
 modules=()
 while [ $# -gt 0 ]; do
   case $1 in
     --dry-run) dry=1; shift ;;
     --quiet) quiet=1; shift ;;
+    --only-new) only_new=1; shift ;;
     --store) store=$2; shift 2 ;;
     --dkms-tree) tree=$2; shift 2 ;;
     --conf-dir) conf_dir=$2; shift 2 ;;
@@ -30,7 +35,18 @@ while [ $# -gt 0 ]; do
   esac
 done
 say() { [ -n "$quiet" ] || echo "$me: $*"; }
-case $action in enable|disable) ;; *) sed -n '4,5s/^# //p' "$0" >&2; exit 2 ;; esac
+case $action in enable|disable) ;; *) sed -n '5,7s/^# //p' "$0" >&2; exit 2 ;; esac
+
+# DKMS's own tree, as DKMS reads it: the last dkms_tree its framework files set (each read in a shell of its own).
+if [ -z "$tree" ]; then
+  for f in /etc/dkms/framework.conf /etc/dkms/framework.conf.d/*.conf; do
+    [ -f "$f" ] || continue
+    # shellcheck source=/dev/null # DKMS's configuration, read as DKMS reads it
+    t=$(set +u; dkms_tree=''; . "$f" >/dev/null 2>&1; printf '%s' "$dkms_tree")
+    [ -z "$t" ] || tree=$t
+  done
+  [ -n "$tree" ] || tree=/var/lib/dkms
+fi
 
 if [ ${#modules[@]} -eq 0 ]; then
   for d in "$tree"/*/; do
@@ -79,12 +95,23 @@ for m in "${modules[@]}"; do
     rm -f "$f" && say "$m: removed $f"
     continue
   fi
-  if [ -e "$f" ] && [ "$(override)" = "$(cat "$f")" ]; then
+  if [ -e "$f" ] && { [ -n "$only_new" ] || [ "$(override)" = "$(cat "$f")" ]; }; then
     say "$m: $f is up to date"
     continue
   fi
   if [ -n "$dry" ]; then say "$m: would write $f"; continue; fi
-  mkdir -p "$conf_dir" && tmp=$(mktemp "$conf_dir/.$m.conf.XXXXXX") && override >"$tmp" && chmod 644 "$tmp" &&
-    mv -f "$tmp" "$f" && say "$m: wrote $f" || { rm -f "${tmp:-}"; echo "$me: $m: cannot write $f" >&2; }
+  # Written under a temporary name of ours (with this shell's pid) and renamed into place; the temporary of a run
+  # that was killed (its pid gone) is removed here.
+  for t in "$conf_dir/.$m.conf.srcversion-predict."*; do
+    [ -e "$t" ] || continue
+    kill -0 "${t##*.}" 2>/dev/null || rm -f "$t"
+  done
+  tmp=$conf_dir/.$m.conf.srcversion-predict.$$
+  if mkdir -p "$conf_dir" && override >"$tmp" && chmod 644 "$tmp" && mv -f "$tmp" "$f"; then
+    say "$m: wrote $f"
+  else
+    rm -f "$tmp"
+    echo "$me: $m: cannot write $f" >&2
+  fi
 done
 exit 0

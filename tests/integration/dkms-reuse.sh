@@ -6,9 +6,13 @@
 #  1. srcversion-predict-dkms enable --dry-run writes nothing; enable writes /etc/dkms/<module>.conf (marked as ours);
 #     a <module>.conf that is not ours is left alone;
 #  2. dkms install for <kernel>: built (the package's objects compiled), recorded into the store;
-#  3. a twin of <kernel> (/lib/modules/<twin>/build, same files, same Module.symvers), dkms autoinstall as the kernel
-#     hook runs it: installed for the twin, no object of the package compiled, make.log says it was reused and from
-#     where; dkms status says installed; the installed module carries the srcversion of the build for <kernel>;
+#  3. a twin of <kernel> (/lib/modules/<twin>/build, same files, same Module.symvers), installed by each of the three
+#     real hook chains a kernel install runs (Debian's linux-image postinst: run-parts of postinst.d; linux-headers':
+#     header_postinst.d; systemd's kernel-install add), each with our hook (build/kernel-hook) before DKMS's own
+#     (Debian's /etc/kernel/postinst.d/dkms, header_postinst.d/dkms, install.d/dkms), the override removed first so
+#     that our hook must write it: installed for the twin, no object of the package compiled, make.log says it was
+#     reused and from where; dkms status says installed; the installed module carries the srcversion of the build
+#     for <kernel>;
 #  4. <other> (other headers): dkms builds (compiles), and says why it could not reuse;
 #  5. a package upgrade with identical module sources (dkms remove --all; the source tree written afresh, with a file
 #     the build does not read changed; dkms add and install for each kernel, as a Debian *-dkms upgrade does):
@@ -16,8 +20,13 @@
 #  6. the same upgrade with sub/s.h changed (srcversion unchanged, code changed): dkms builds;
 #  7. a Kbuild line that adds a flag for the twin's release only: built for the twin (the flag named) and for <kernel>
 #     (Kbuild named: a module's makefiles are part of the record);
-#  8. disable removes only our override.
-# Needs root: it writes /etc/dkms/<module>.conf and /lib/modules/<twin>/, and dkms installs into
+#  8. our hook run twice at once and killed at staggered moments: the override is whole or absent; the twin's
+#     dkms autoinstall (with dkms-make placing from the store) killed at staggered moments: the module file in DKMS's
+#     build directory is absent or a stored one, whole, and the next autoinstall installs the stored module (from a
+#     store it still trusts) without compiling;
+#  9. disable removes only our override.
+# Needs root: it writes /etc/dkms/<module>.conf, /etc/dkms/framework.conf.d/<module>.conf (pointing DKMS's own hooks
+# at the test's DKMS and source trees) and /lib/modules/<twin>/, and dkms installs into
 # /lib/modules/<kernel>/updates/dkms (all removed at exit).
 # usage: dkms-reuse.sh <binary> <kernel-release> <other-kernel-release>
 . "$(dirname "$0")/lib.sh"
@@ -30,19 +39,27 @@ need_tools 'is not installed (scripts/install-deps.sh installs it)' dkms modinfo
 [ "$(id -u)" -eq 0 ] || missing "needs root (it writes /etc/dkms/<module>.conf and /lib/modules/<twin>)"
 hook=$(dirname "$bin")/srcversion-predict-dkms
 need_binary "$hook" "missing (built beside the binary from dkms/srcversion-predict-dkms.sh)"
+kernel_hook=$(dirname "$bin")/kernel-hook
+need_binary "$kernel_hook" "missing (built beside the binary from dkms/kernel-hook.sh.in)"
+need_tools 'is not installed (scripts/install-deps.sh installs it)' run-parts kernel-install
+for h in /etc/kernel/postinst.d/dkms /etc/kernel/header_postinst.d/dkms /etc/kernel/install.d/dkms; do
+  [ -x "$h" ] || missing "$h (DKMS's own kernel hook) is missing: reinstall the dkms package"
+done
 
 name=srcvp_reuse_test version=1.0
 twin_rel=${rel/-56-/-99-}
 [ "$twin_rel" != "$rel" ] || fail "cannot name a twin of $rel (expected a release with -56-)"
 [ ! -e "/lib/modules/$twin_rel" ] || fail "/lib/modules/$twin_rel exists already: not ours to use"
 [ ! -e "/etc/dkms/$name.conf" ] || fail "/etc/dkms/$name.conf exists already: not ours to use"
+framework=/etc/dkms/framework.conf.d/$name.conf
+[ ! -e "$framework" ] || fail "$framework exists already: not ours to use"
 make_work dkms-reuse
 tree=$work/dkms src=$work/source store=$work/store
 mkdir -p "$tree" "$src"
 cleanup() {
   dkms remove -m "$name" -v "$version" --all --dkmstree "$tree" --sourcetree "$src" >/dev/null 2>&1
   for k in "$rel" "$other" "$twin_rel"; do rm -f "/lib/modules/$k/updates/dkms/subobj.ko"*; done
-  rm -f "/etc/dkms/$name.conf"
+  rm -f "/etc/dkms/$name.conf" "$framework"
   rm -rf "/lib/modules/$twin_rel"
   remove_work
 }
@@ -56,7 +73,8 @@ for cc in gcc-12 x86_64-linux-gnu-gcc-12; do
   printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>%s/compiles.log\nexec %s "$@"\n' "$work" "$real" >"$work/spy/$cc"
   chmod +x "$work/spy/$cc"
 done
-export PATH=$work/spy:$PATH
+PATH=$work/spy:$(dirname "$bin"):$PATH
+export PATH
 build_dir=$tree/$name/$version/build
 # compiled <what>: some object of the package was compiled since the log was cleared; not_compiled <what>: none was.
 package_compiles() { grep -c -- "-c -o $build_dir/" "$work/compiles.log" 2>/dev/null; }
@@ -117,16 +135,39 @@ installed_for "$rel"
 make_log "$rel" | grep -q 'subobj recorded ' || { make_log "$rel" >&2; fail "the build for $rel was not recorded"; }
 built_srcversion=$(modinfo -F srcversion "$tree/$name/$version/$rel/$(uname -m)/module/subobj.ko"*)
 
-# 3. The twin, as the kernel hook installs for a new kernel.
-clear_log
-dkms autoinstall -k "$twin_rel" --dkmstree "$tree" --sourcetree "$src" >"$work/dkms.out" 2>&1 ||
-  { cat "$work/dkms.out" >&2; fail "dkms autoinstall for the twin failed"; }
-not_compiled "dkms autoinstall for the twin"
-installed_for "$twin_rel"
-make_log "$twin_rel" | grep -q "^subobj reuse $store/subobj/" ||
-  { make_log "$twin_rel" >&2; fail "the twin's make.log does not say where the module came from"; }
-[ "$(modinfo -F srcversion "/lib/modules/$twin_rel/updates/dkms/subobj.ko"*)" = "$built_srcversion" ] ||
-  fail "the module installed for the twin is not the build's"
+# 3. The twin, installed by each of the real hook chains, ours first. DKMS's own hooks take the trees from
+# framework.conf.d; our hook writes the override with the store of $SRCVERSION_PREDICT_STORE.
+printf 'dkms_tree="%s"\nsource_tree="%s"\n' "$tree" "$src" >"$framework"
+export SRCVERSION_PREDICT_STORE=$store
+echo "not a kernel image: what the hooks are handed" >"$work/vmlinuz-$twin_rel"
+for chain in postinst.d header_postinst.d kernel-install; do
+  mkdir -p "$work/$chain"
+  rm -f "/etc/dkms/$name.conf"
+  dkms remove -m "$name" -v "$version" -k "$twin_rel" --dkmstree "$tree" --sourcetree "$src" >/dev/null 2>&1
+  rm -f "/lib/modules/$twin_rel/updates/dkms/subobj.ko"*
+  clear_log
+  case $chain in
+    kernel-install)
+      cp "$kernel_hook" "$work/$chain/39-srcversion-predict.install"
+      KERNEL_INSTALL_PLUGINS="$work/$chain/39-srcversion-predict.install /etc/kernel/install.d/dkms" \
+        kernel-install add "$twin_rel" "$work/vmlinuz-$twin_rel" >"$work/dkms.out" 2>&1 ;;
+    *)
+      cp "$kernel_hook" "$work/$chain/00-srcversion-predict"
+      ln -sf "/etc/kernel/$chain/dkms" "$work/$chain/dkms"
+      run-parts --report --exit-on-error --arg="$twin_rel" --arg="$work/vmlinuz-$twin_rel" "$work/$chain" \
+        >"$work/dkms.out" 2>&1 ;;
+  esac || { cat "$work/dkms.out" >&2; fail "$chain for the twin failed"; }
+  grep -q -- "--store $store" "/etc/dkms/$name.conf" 2>/dev/null ||
+    { cat "$work/dkms.out" >&2; fail "$chain: our hook did not write the override with the store"; }
+  not_compiled "$chain for the twin"
+  installed_for "$twin_rel"
+  make_log "$twin_rel" | grep -q "^subobj reuse $store/subobj/" ||
+    { make_log "$twin_rel" >&2; fail "$chain: the twin's make.log does not say where the module came from"; }
+  [ "$(modinfo -F srcversion "/lib/modules/$twin_rel/updates/dkms/subobj.ko"*)" = "$built_srcversion" ] ||
+    fail "$chain: the module installed for the twin is not the build's"
+done
+rm -f "$framework"
+unset SRCVERSION_PREDICT_STORE
 
 # 4. Other headers: built, and why.
 clear_log
@@ -164,7 +205,61 @@ dkms_do install -k "$twin_rel" --no-depmod
 compiled "the upgrade with a flag for the twin only, for the twin"
 make_log "$twin_rel" | grep -q -- "-DSUBOBJ_TWIN" || { make_log "$twin_rel" >&2; fail "make.log does not name the flag"; }
 
-# 8. disable.
+# 8. Our hook twice at once and killed; the twin's autoinstall killed.
+printf 'dkms_tree="%s"\nsource_tree="%s"\n' "$tree" "$src" >"$framework"
+export SRCVERSION_PREDICT_STORE=$store
+"$hook" enable --dkms-tree "$tree" --quiet >/dev/null 2>&1
+want=$(cat "/etc/dkms/$name.conf")
+for delay in 0 0.01 0.02 0.04 0.08; do
+  rm -f "/etc/dkms/$name.conf"
+  "$kernel_hook" "$twin_rel" & h1=$!
+  "$kernel_hook" "$twin_rel" & h2=$!
+  sleep "$delay"
+  kill -9 "$h1" 2>/dev/null
+  wait "$h1" "$h2" 2>/dev/null
+  [ "$(cat "/etc/dkms/$name.conf")" = "$want" ] || fail "two kernel hooks, one killed after ${delay}s: the override"
+done
+for delay in 0 0.005 0.01 0.02; do
+  rm -f "/etc/dkms/$name.conf"
+  "$kernel_hook" "$twin_rel" & h1=$!
+  sleep "$delay"
+  kill -9 "$h1" 2>/dev/null
+  wait "$h1" 2>/dev/null
+  [ ! -e "/etc/dkms/$name.conf" ] || [ "$(cat "/etc/dkms/$name.conf")" = "$want" ] ||
+    fail "the kernel hook killed after ${delay}s left a partial override"
+done
+"$kernel_hook" "$twin_rel"
+[ "$(cat "/etc/dkms/$name.conf")" = "$want" ] || fail "the kernel hook after the kills: the override"
+[ -z "$(find /etc/dkms -maxdepth 1 -name ".$name.conf.*")" ] || fail "a killed hook's temporary was left in /etc/dkms"
+dkms_do remove --all
+package
+dkms_do add
+dkms_do install -k "$rel" --no-depmod
+built_srcversion=$(modinfo -F srcversion "$tree/$name/$version/$rel/$(uname -m)/module/subobj.ko"*)
+for delay in 0.5 1 1.5 2 2.5; do
+  dkms remove -m "$name" -v "$version" -k "$twin_rel" --dkmstree "$tree" --sourcetree "$src" >/dev/null 2>&1
+  setsid dkms autoinstall -k "$twin_rel" --dkmstree "$tree" --sourcetree "$src" >/dev/null 2>&1 & pid=$!
+  sleep "$delay"
+  kill -9 -- "-$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  placed=$build_dir/subobj.ko whole=''
+  if [ -e "$placed" ]; then
+    for stored in "$store"/subobj/*/module.ko; do cmp -s "$placed" "$stored" && whole=1; done
+    [ -n "$whole" ] || fail "the twin's autoinstall killed at ${delay}s left a module file that no stored one equals"
+  fi
+done
+clear_log
+dkms remove -m "$name" -v "$version" -k "$twin_rel" --dkmstree "$tree" --sourcetree "$src" >/dev/null 2>&1
+dkms autoinstall -k "$twin_rel" --dkmstree "$tree" --sourcetree "$src" >"$work/dkms.out" 2>&1 ||
+  { cat "$work/dkms.out" >&2; fail "dkms autoinstall for the twin after the kills failed"; }
+not_compiled "dkms autoinstall for the twin after the kills"
+installed_for "$twin_rel"
+[ "$(modinfo -F srcversion "/lib/modules/$twin_rel/updates/dkms/subobj.ko"*)" = "$built_srcversion" ] ||
+  fail "after the kills, the module installed for the twin is not the build's"
+rm -f "$framework"
+unset SRCVERSION_PREDICT_STORE
+
+# 9. disable.
 "$hook" disable --dkms-tree "$tree" >"$work/out" 2>&1 || fail "disable failed"
 [ ! -e "/etc/dkms/$name.conf" ] || fail "disable left /etc/dkms/$name.conf"
 echo "$me: ok ($rel, twin $twin_rel, $other)"
