@@ -5,6 +5,7 @@
 // record the same for this kernel; the binary's srcversion equal to the prediction; its vermagic loadable.
 
 #include "build_record.hpp"
+#include "installed_module.hpp"
 #include "module_elf.hpp"
 #include "module_store.hpp"
 #include "module_targets.hpp"
@@ -224,17 +225,46 @@ std::string refuse(const BuildRecord& record, const std::string& binary, const s
   return {};
 }
 
-// The files given for `module`: each needs a record in the store (found by its SHA-256) that passes.
+// The store's entry of module `name` whose binary `bytes` (a module file given, decompressed) is: found by its
+// SHA-256, or, for a file as DKMS installed it (stripped, signed: installed_module.hpp), among the module's records
+// with the file's vermagic and srcversion. nullopt with `why` set when there is none.
+std::optional<ModuleStore::Entry> entry_of_file(ModuleStore& store, const std::string& name, const std::string& bytes,
+                                                const std::string& file, std::string& why) {
+  if (auto entry = store.find_binary(name, base::sha256_hex(bytes))) return entry;
+  why = "no record of what " + file + " was compiled from in the module store " + store.dir();
+  auto info = parse_modinfo(bytes, file);
+  if (!info) {
+    why = take_error(info.takeError()).message;
+    return std::nullopt;
+  }
+  const std::string vermagic = modinfo_value(*info, "vermagic");
+  const std::string srcversion = modinfo_value(*info, "srcversion");
+  for (const auto& record : store.records_of(name)) {
+    if (record.vermagic != vermagic || record.srcversion != srcversion) continue;
+    auto entry = store.find(name, record.inputs.key());
+    if (!entry) continue;
+    auto same = is_installed_form(bytes, entry->binary);
+    if (!same) {
+      why = take_error(same.takeError()).message;
+      return std::nullopt;
+    }
+    if (*same) return entry;
+  }
+  return std::nullopt;
+}
+
+// The files given for `module`: each needs a record in the store (its binary the file, as built or as DKMS installed
+// it) that passes.
 Decision decide_files(const PredictedModule& module, const std::vector<std::string>& files, Target& target,
                       ModuleStore& store) {
   Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, ""};
   const std::string name = fs::path(module.path).filename().string();
   for (const auto& file : files) {
     auto bytes = read_module_file(file); // a compressed module is found by what it holds
-    auto entry = bytes ? store.find_binary(name, base::sha256_hex(*bytes)) : std::nullopt;
-    std::string why = !bytes  ? take_error(bytes.takeError()).message
-                      : entry ? refuse(entry->record, entry->binary, file, module, target)
-                              : "no record of what " + file + " was compiled from in the module store " + store.dir();
+    std::string why;
+    auto entry = bytes ? entry_of_file(store, name, *bytes, file, why) : std::nullopt;
+    if (!bytes) why = take_error(bytes.takeError()).message;
+    if (entry) why = refuse(entry->record, entry->binary, file, module, target);
     if (why.empty()) return {module.path, Decision::Kind::reuse, file, "", module.result.srcversion, entry->binary};
     if (d.reason.empty()) {
       d.file = file;

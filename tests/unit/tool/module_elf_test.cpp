@@ -1,7 +1,10 @@
 // What a module was linked against, read from real modules of Debian's 6.12 kernel (the fuzz seeds), plain and
 // xz-compressed, against binutils' `nm -u` and kmod's `modprobe --dump-modversions` run on the same files.
+// Their signatures (Debian signs them) taken off, against where the ELF itself ends (its section headers, its
+// sections).
 
-#include "module_elf.hpp" // tool/src
+#include "installed_module.hpp" // tool/src
+#include "module_elf.hpp"
 
 #include <srcver/tool/module_file.hpp>
 
@@ -149,4 +152,57 @@ TEST(ModuleElf, ASymbolTablePastTheEndIsAnError) {
   auto symbols = elf->undefined_symbols();
   ASSERT_FALSE(static_cast<bool>(symbols));
   EXPECT_NE(llvm::toString(symbols.takeError()).find("past the end"), std::string::npos);
+}
+
+// A signed module (Debian signs its modules) without its signature ends where its ELF ends: the section header table
+// or the last section's bytes, whichever lies further (binutils and the kernel's linker script put the table last).
+std::uint64_t elf_end(const std::string& bytes) {
+  auto u16 = [&](std::size_t at) {
+    return std::uint64_t(std::uint8_t(bytes[at])) | std::uint64_t(std::uint8_t(bytes[at + 1])) << 8;
+  };
+  auto u64 = [&](std::size_t at) {
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i)
+      v = v << 8 | std::uint8_t(bytes[at + i]);
+    return v;
+  };
+  const std::uint64_t shoff = u64(0x28), shentsize = u16(0x3a), shnum = u16(0x3c);
+  std::uint64_t end = shoff + shentsize * shnum;
+  for (std::uint64_t i = 0; i < shnum; ++i) {
+    const std::size_t sh = shoff + i * shentsize;
+    const std::uint32_t type = std::uint32_t(u64(sh + 4) & 0xffffffff);
+    if (type != 8 /* SHT_NOBITS */) end = std::max(end, u64(sh + 0x18) + u64(sh + 0x20));
+  }
+  return end;
+}
+
+TEST(InstalledModule, SignatureTakenOffLeavesTheElf) {
+  for (const char* name : {"iTCO_vendor_support.ko", "nhc_hop.ko"}) {
+    const std::string ko = k_modinfo_seeds + name;
+    auto bytes = read_module_file(ko);
+    ASSERT_TRUE(static_cast<bool>(bytes)) << ko;
+    ASSERT_EQ(bytes->substr(bytes->size() - 28), "~Module signature appended~\n") << ko << " is not signed";
+    const std::string module = without_signature(*bytes);
+    EXPECT_LT(module.size(), bytes->size()) << ko;
+    EXPECT_EQ(module.size(), elf_end(*bytes)) << ko;
+    EXPECT_EQ(without_signature(module), module) << ko << ": an unsigned module is left as it is";
+    auto same = is_installed_form(*bytes, module);
+    ASSERT_TRUE(static_cast<bool>(same));
+    EXPECT_TRUE(*same) << ko << " signed is the installed form of itself unsigned";
+  }
+  auto a = read_module_file(k_modinfo_seeds + "iTCO_vendor_support.ko");
+  auto b = read_module_file(k_modinfo_seeds + "nhc_hop.ko");
+  ASSERT_TRUE(a && b);
+  auto other = is_installed_form(*a, without_signature(*b));
+  ASSERT_TRUE(static_cast<bool>(other));
+  EXPECT_FALSE(*other) << "a module is the installed form of another";
+}
+
+TEST(InstalledModule, ASignatureLongerThanTheFileIsNotTakenOff) {
+  auto bytes = read_module_file(k_modinfo_seeds + "nhc_hop.ko");
+  ASSERT_TRUE(static_cast<bool>(bytes));
+  std::string damaged = *bytes;
+  damaged[damaged.size() - 28 - 4] = '\x7f'; // sig_len's high byte: about 2 GiB
+  EXPECT_EQ(without_signature(damaged), damaged);
+  EXPECT_EQ(without_signature("~Module signature appended~\n"), "~Module signature appended~\n");
 }
