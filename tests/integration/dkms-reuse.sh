@@ -13,7 +13,8 @@
 #     that our hook must write it: installed for the twin, no object of the package compiled, make.log says it was
 #     reused and from where; dkms status says installed; the installed module carries the srcversion of the build
 #     for <kernel>;
-#  4. <other> (other headers): dkms builds (compiles), and says why it could not reuse;
+#  4. <other> (other headers): dkms builds (compiles), and says why it could not reuse; srcversion-predict-dkms
+#     status says built for <kernel> and <other>, reused for the twin;
 #  5. a package upgrade with identical module sources (dkms remove --all; the source tree written afresh, with a file
 #     the build does not read changed; dkms add and install for each kernel, as a Debian *-dkms upgrade does):
 #     nothing compiled for <kernel> or the twin;
@@ -24,7 +25,11 @@
 #     dkms autoinstall (with dkms-make placing from the store) killed at staggered moments: the module file in DKMS's
 #     build directory is absent or a stored one, whole, and the next autoinstall installs the stored module (from a
 #     store it still trusts) without compiling;
-#  9. disable removes only our override.
+#  9. srcversion-predict-dkms status: reused for <kernel> (step 8's build came from step 2's record), not-built for
+#     <other>; then the twin's DKMS build removed and a weak-updates link to the module DKMS installed for <kernel> (stripped and signed as DKMS
+#     installs it) put in each kernel's /lib/modules/<k>/weak-updates, as RHEL's weak-modules does: weak (passes
+#     --policy=kabi) for the twin, stale for <other> naming a symbol's CRC (exit 1); no DKMS tree file changed;
+# 10. disable removes only our override.
 # Needs root: it writes /etc/dkms/<module>.conf, /etc/dkms/framework.conf.d/<module>.conf (pointing DKMS's own hooks
 # at the test's DKMS and source trees) and /lib/modules/<twin>/, and dkms installs into
 # /lib/modules/<kernel>/updates/dkms (all removed at exit).
@@ -59,6 +64,7 @@ mkdir -p "$tree" "$src"
 cleanup() {
   dkms remove -m "$name" -v "$version" --all --dkmstree "$tree" --sourcetree "$src" >/dev/null 2>&1
   for k in "$rel" "$other" "$twin_rel"; do rm -f "/lib/modules/$k/updates/dkms/subobj.ko"*; done
+  for k in "$rel" "$other"; do [ ! -e "$work/made-weak-$k" ] || rm -rf "/lib/modules/$k/weak-updates"; done
   rm -f "/etc/dkms/$name.conf" "$framework"
   rm -rf "/lib/modules/$twin_rel"
   remove_work
@@ -176,6 +182,17 @@ compiled "dkms install for $other"
 make_log "$other" | grep -q '^subobj build .*differs' ||
   { make_log "$other" >&2; fail "the build for $other does not say why it was not reused"; }
 
+status_says() { # status_says <kernel> <extended regex after "<module>/<version> <kernel> "> <what>
+  local k
+  k=$(printf '%s' "$1" | sed 's/[.+]/\\&/g')
+  grep -Eq "^$name/$version $k $2" "$work/status" || { cat "$work/status" >&2; fail "status does not say $3"; }
+}
+"$hook" status --store "$store" --dkms-tree "$tree" -k "$rel" -k "$twin_rel" -k "$other" >"$work/status" 2>&1 ||
+  { cat "$work/status" >&2; fail "status failed with no module stale"; }
+status_says "$rel" 'built$' "built for $rel"
+status_says "$twin_rel" "reused subobj reuse $store/subobj/" "reused for the twin"
+status_says "$other" 'built$' "built for $other"
+
 # 5. A package upgrade with identical module sources: nothing compiled for either kernel.
 package
 echo "upgraded" >"$src/$name-$version/NEWS"
@@ -259,7 +276,33 @@ installed_for "$twin_rel"
 rm -f "$framework"
 unset SRCVERSION_PREDICT_STORE
 
-# 9. disable.
+# 9. status, and weak-updates.
+"$hook" status --store "$store" --dkms-tree "$tree" -k "$rel" -k "$twin_rel" -k "$other" >"$work/status" 2>&1 ||
+  { cat "$work/status" >&2; fail "status failed with no module stale"; }
+status_says "$rel" "reused subobj reuse $store/subobj/" "reused for $rel (step 8 installed it from step 2's record)"
+status_says "$other" 'not-built$' "not-built for $other"
+installed=$(readlink -f "$(ls "/lib/modules/$rel/updates/dkms/subobj.ko"*)")
+for stored in "$store"/subobj/*/module.ko; do # DKMS stripped (and signed) it: no record holds these bytes
+  ! cmp -s "$installed" "$stored" || fail "$installed is a stored binary as it is: the installed form is not tested"
+done
+dkms remove -m "$name" -v "$version" -k "$twin_rel" --dkmstree "$tree" --sourcetree "$src" >/dev/null 2>&1
+for k in "$twin_rel" "$other"; do
+  [ -e "/lib/modules/$k/weak-updates" ] && [ "$k" != "$twin_rel" ] && fail "/lib/modules/$k/weak-updates exists: not ours"
+  : >"$work/made-weak-$k"
+  mkdir -p "/lib/modules/$k/weak-updates"
+  ln -s "$installed" "/lib/modules/$k/weak-updates/$(basename "$installed")"
+done
+before=$(find "$tree" -printf '%p %s %T@\n' | sort | sha256sum)
+status=0
+"$hook" status --store "$store" --dkms-tree "$tree" -k "$twin_rel" -k "$other" >"$work/status" 2>&1 || status=$?
+[ "$status" -eq 1 ] || { cat "$work/status" >&2; fail "status with a stale weak module: exit $status, expected 1"; }
+status_says "$twin_rel" "weak /lib/modules/$twin_rel/weak-updates/subobj\.ko.* -> $installed: passes --policy=kabi" \
+  "weak for the twin"
+status_says "$other" "stale .*symbol .*: CRC .* in ${other//+/\\+}'s Module.symvers" "stale for $other, naming a symbol's CRC"
+[ "$(find "$tree" -printf '%p %s %T@\n' | sort | sha256sum)" = "$before" ] || fail "status changed the DKMS tree"
+rm -rf "/lib/modules/$other/weak-updates" "$work/made-weak-$other"
+
+# 10. disable.
 "$hook" disable --dkms-tree "$tree" >"$work/out" 2>&1 || fail "disable failed"
 [ ! -e "/etc/dkms/$name.conf" ] || fail "disable left /etc/dkms/$name.conf"
 echo "$me: ok ($rel, twin $twin_rel, $other)"
