@@ -24,7 +24,12 @@
 #     naming it; the twin's flag of step 6: built, naming the command's own words;
 # 10. reuse --place killed at staggered moments, then two at once, into the built directory (its module file
 #     removed): the module file is absent or whole (the stored bytes) after every kill, no temporary of ours is left
-#     once a run finishes, exactly one of the two concurrent runs places it, and a file there is never replaced.
+#     once a run finishes, exactly one of the two concurrent runs places it, and a file there is never replaced;
+# 11. --policy=kabi, a package of two modules (pair_user calls pair_provided, which pair_provider exports, its
+#     prototype taking a long where the kernel's configuration defines CONFIG_SRCVP_PAIR_LONG): built for <kernel>
+#     (A) and, with the twin's autoconf.h defining it, for the twin (B), whose CRC of pair_provided differs: for the
+#     twin, B's two files are reused (the symbol the kernel does not export found in the package, CRC equal), and so
+#     are both from the store; B's provider with A's user, or A's user alone, build, naming the symbol.
 # usage: reuse.sh <binary> <kernel-release> <other-kernel-release>
 . "$(dirname "$0")/lib.sh"
 [ $# -eq 3 ] || usage 20
@@ -249,4 +254,42 @@ grep -hq 'is not replaced' "$work/p1" "$work/p2" || fail "the --place that lost 
 echo keep >"$p/subobj.ko"
 expect 1 "--place over a file" "$bin" reuse --place --store "$store" "$p" "$rel"
 [ "$(cat "$p/subobj.ko")" = keep ] || fail "--place replaced a file"
+# 11. Two modules of one package, one using the other's export, under kabi.
+pair=$work/pair pstore=$work/pair-store
+mkdir -p "$pair" "$work/pairA" "$work/pairB"
+echo 'obj-m += pair_provider.o pair_user.o' >"$pair/Kbuild"
+printf '%s\n' '#ifdef CONFIG_SRCVP_PAIR_LONG' 'int pair_provided(long x);' '#else' 'int pair_provided(int x);' \
+  '#endif' >"$pair/pair.h"
+printf '%s\n' '#include <linux/module.h>' '#include "pair.h"' '#ifdef CONFIG_SRCVP_PAIR_LONG' \
+  'int pair_provided(long x) { return (int)x + 1; }' '#else' 'int pair_provided(int x) { return x + 1; }' '#endif' \
+  'EXPORT_SYMBOL(pair_provided);' 'MODULE_LICENSE("GPL");' 'MODULE_VERSION("1");' >"$pair/pair_provider.c"
+printf '%s\n' '#include <linux/module.h>' '#include "pair.h"' \
+  'static int __init pair_user_init(void) { return pair_provided(1) == 2 ? 0 : -1; }' 'module_init(pair_user_init);' \
+  'MODULE_LICENSE("GPL");' 'MODULE_VERSION("1");' >"$pair/pair_user.c"
+build_pair() { # build_pair <kernel build dir> <copy to>: a real build, recorded, its modules copied
+  make -C "$1" M="$pair" clean >/dev/null 2>&1
+  make -C "$1" M="$pair" modules >"$work/pair-build.log" 2>&1 ||
+    { cat "$work/pair-build.log" >&2; fail "the real build of the pair for $1 failed"; }
+  expect 0 "record the pair built for $1" "$bin" record --store "$pstore" --kernel "$1" "$pair"
+  cp "$pair"/pair_*.ko "$2/"
+}
+build_pair "/lib/modules/$rel/build" "$work/pairA"
+echo '#define CONFIG_SRCVP_PAIR_LONG 1' >>"$twin/include/generated/autoconf.h"
+build_pair "$twin" "$work/pairB"
+crc_of() { modprobe --dump-modversions "$1" | awk '$2 == "pair_provided" {print $1}'; }
+crc_a=$(crc_of "$work/pairA/pair_user.ko")
+[ -n "$crc_a" ] && [ "$crc_a" != "$(crc_of "$work/pairB/pair_user.ko")" ] ||
+  fail "the CRC of pair_provided is the same in both builds: the test proves nothing"
+expect 0 "kabi, the pair built for the twin" "$bin" reuse --policy=kabi --store "$pstore" "$pair" "$twin" \
+  "$work/pairB/pair_provider.ko" "$work/pairB/pair_user.ko"
+out_has "kabi, the pair built for the twin" "^pair_user reuse $work/pairB/pair_user.ko\$"
+expect 0 "kabi, the pair from the store" "$bin" reuse --policy=kabi --store "$pstore" "$pair" "$twin"
+expect 1 "kabi, B's provider with A's user" "$bin" reuse --policy=kabi --store "$pstore" "$pair" "$twin" \
+  "$work/pairB/pair_provider.ko" "$work/pairA/pair_user.ko"
+out_has "kabi, B's provider with A's user" "^pair_provider reuse "
+out_has "kabi, B's provider with A's user" \
+  "^pair_user build symbol pair_provided: .* no module of this package reused with it exports it with CRC $crc_a$"
+expect 1 "kabi, A's user alone" "$bin" reuse --policy=kabi --store "$pstore" "$pair" "$twin" "$work/pairA/pair_user.ko"
+out_has "kabi, A's user alone" "^pair_user build symbol pair_provided: "
+cp -p "$work/autoconf.h.orig" "$twin/include/generated/autoconf.h"
 echo "$me: ok ($rel, twin $twin_rel, $other)"

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 namespace srcver::tool {
 namespace {
@@ -94,8 +95,8 @@ llvm::Expected<std::optional<std::string_view>> ElfFile::section(std::string_vie
   return std::nullopt;
 }
 
-llvm::Expected<std::vector<std::string>> ElfFile::undefined_symbols() const {
-  std::vector<std::string> names;
+llvm::Error ElfFile::for_each_symbol(
+    const std::function<void(std::string_view name, std::uint16_t shndx, std::uint64_t value)>& each) const {
   for (const Section& s : m_sections) {
     if (s.type != k_symtab) continue;
     const std::size_t entsize = m_is64 ? 24 : 16;
@@ -107,15 +108,58 @@ llvm::Expected<std::vector<std::string>> ElfFile::undefined_symbols() const {
     for (std::size_t at = 0; at + entsize <= symbols->size(); at += entsize) {
       const std::uint32_t name = load<std::uint32_t>(*symbols, at);
       const std::uint16_t shndx = load<std::uint16_t>(*symbols, at + (m_is64 ? 6 : 14));
-      if (shndx != 0 || name == 0 || name >= strings->size()) continue;
+      const std::uint64_t value =
+          m_is64 ? load<std::uint64_t>(*symbols, at + 8) : std::uint64_t{load<std::uint32_t>(*symbols, at + 4)};
+      if (name == 0 || name >= strings->size()) continue;
       const std::string_view rest = strings->substr(name);
       const std::string_view symbol = rest.substr(0, std::min(rest.find('\0'), rest.size()));
-      if (!symbol.empty()) names.emplace_back(symbol); // a name offset at a NUL names nothing
+      if (!symbol.empty()) each(symbol, shndx, value); // a name offset at a NUL names nothing
     }
   }
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<std::string>> ElfFile::undefined_symbols() const {
+  std::vector<std::string> names;
+  if (auto err = for_each_symbol([&](std::string_view name, std::uint16_t shndx, std::uint64_t) {
+        if (shndx == 0) names.emplace_back(name);
+      }))
+    return err;
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
+}
+
+llvm::Expected<std::vector<ElfFile::Export>> ElfFile::exported_symbols() const {
+  constexpr std::string_view ksymtab = "__ksymtab_", crc = "__crc_";
+  constexpr std::uint16_t shn_abs = 0xfff1;
+  std::map<std::string, std::optional<std::uint32_t>> exports;
+  std::map<std::string, std::pair<std::uint16_t, std::uint64_t>> crcs;
+  if (auto err = for_each_symbol([&](std::string_view name, std::uint16_t shndx, std::uint64_t value) {
+        if (shndx == 0) return;
+        if (name.substr(0, ksymtab.size()) == ksymtab)
+          exports.emplace(std::string(name.substr(ksymtab.size())), std::nullopt);
+        if (name.substr(0, crc.size()) == crc) crcs[std::string(name.substr(crc.size()))] = {shndx, value};
+      }))
+    return err;
+  std::vector<Export> out;
+  for (auto& [name, value] : exports) {
+    auto c = crcs.find(name);
+    if (c != crcs.end()) {
+      const auto [shndx, at] = c->second;
+      if (shndx == shn_abs) {
+        value = static_cast<std::uint32_t>(at);
+      } else {
+        if (shndx >= m_sections.size()) return bad("the CRC of " + name + " lies in no section");
+        auto data = bytes_of(m_sections[shndx], "__kcrctab");
+        if (!data) return data.takeError();
+        if (at > data->size() || data->size() - at < 4) return bad("the CRC of " + name + " lies past its section");
+        value = load<std::uint32_t>(*data, at);
+      }
+    }
+    out.push_back({name, value});
+  }
+  return out;
 }
 
 llvm::Expected<std::vector<SymbolVersion>> module_versions(const ElfFile& elf) {

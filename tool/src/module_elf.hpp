@@ -6,6 +6,7 @@
 #include <llvm/Support/Error.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,13 @@ public:
   llvm::Expected<std::optional<std::string_view>> section(std::string_view name) const;
   // The names of the symbols of .symtab that are undefined (section index 0), sorted, each once.
   llvm::Expected<std::vector<std::string>> undefined_symbols() const;
+  struct Export {
+    std::string name;
+    std::optional<std::uint32_t> crc; // none without CONFIG_MODVERSIONS
+  };
+  // The symbols the module exports (EXPORT_SYMBOL: a __ksymtab_<name> symbol each), sorted by name, each with its
+  // CRC: the 32 bits its __crc_<name> symbol points at (in __kcrctab), or that symbol's value when it is absolute.
+  llvm::Expected<std::vector<Export>> exported_symbols() const;
   bool is64() const { return m_is64; }
   std::uint16_t machine() const { return m_machine; } // e_machine: the architecture it was built for
 
@@ -36,6 +44,9 @@ private:
     return offset <= m_elf.size() && size <= m_elf.size() - offset;
   }
   std::string_view name_of(const Section& s) const;
+  // Calls `each` with every named symbol of .symtab: its name, section index and value.
+  llvm::Error for_each_symbol(
+      const std::function<void(std::string_view name, std::uint16_t shndx, std::uint64_t value)>& each) const;
   llvm::Expected<std::string_view> bytes_of(const Section& s, std::string_view what) const;
 
   std::string_view m_elf;

@@ -48,6 +48,9 @@ struct Decision {
   std::string reason;
   std::string predicted; // the prediction's srcversion ("" = none)
   std::string bytes;     // the module file's content, checked (reuse from the store)
+  // --policy=kabi: the symbols it needs that the target kernel does not export, with the CRC it holds for each: a
+  // module of the same package reused with it must export them (resolve_package_symbols).
+  std::vector<SymbolVersion> from_package;
 };
 
 const char* kind_name(Decision::Kind kind) {
@@ -120,6 +123,8 @@ struct Target {
   std::vector<InputsCollector::Object> objects;
   ReusePolicy policy = ReusePolicy::inputs;
   const KabiTarget* kabi = nullptr; // with ReusePolicy::kabi
+  // What the last refuse_abi that passed left to the package's own modules (Decision::from_package).
+  std::vector<SymbolVersion> from_package = {};
 };
 
 std::vector<InputsCollector::Object> target_objects(const Prediction& prediction, const PredictedModule& module) {
@@ -139,7 +144,9 @@ std::vector<InputsCollector::Object> target_objects(const Prediction& prediction
 
 // --policy=kabi: why the binary would not load, or not link the same, on the target: its architecture, its vermagic
 // by the loader's rule (after the release word with CONFIG_MODVERSIONS, all of it without), and every symbol it needs
-// exported by the target's Module.symvers with the CRC the binary holds for it ("" when all hold).
+// exported by the target's Module.symvers with the CRC the binary holds for it ("" when all hold). A symbol the
+// target does not export is left, with the CRC held, in `target.from_package`: another module of the package must
+// export it (resolve_package_symbols).
 std::string refuse_abi(const std::string& binary, const std::string& file, const BuildRecord& record, Target& target) {
   const KabiTarget& kt = *target.kabi;
   const std::string& release = target.prediction->release;
@@ -171,17 +178,19 @@ std::string refuse_abi(const std::string& binary, const std::string& file, const
   for (const auto& v : *versions)
     needed.push_back(v.name);
   const auto& exported = target.collector->symvers();
+  target.from_package.clear();
+  std::sort(needed.begin(), needed.end());
+  needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
   for (const auto& name : needed) {
+    auto held = crcs.find(name);
+    if (kt.modversions && held == crcs.end()) return "symbol " + name + ": the module file holds no CRC for it";
     auto it = exported.find(name);
     if (it == exported.end()) {
-      return "symbol " + name + ": " + release +
-             " does not export it (a symbol of another module, even of this package, is not checked under "
-             "--policy=kabi: build)";
+      target.from_package.push_back({name, kt.modversions ? held->second : 0});
+      continue;
     }
     if (!kt.modversions) continue;
     const std::uint32_t crc = static_cast<std::uint32_t>(std::strtoul(it->second.c_str(), nullptr, 16));
-    auto held = crcs.find(name);
-    if (held == crcs.end()) return "symbol " + name + ": the module file holds no CRC for it";
     if (held->second != crc) {
       return "symbol " + name + ": CRC " + llvm::formatv("{0:x8}", held->second).str() + " in the module file, " +
              llvm::formatv("{0:x8}", crc).str() + " in " + release + "'s Module.symvers";
@@ -257,7 +266,7 @@ std::optional<ModuleStore::Entry> entry_of_file(ModuleStore& store, const std::s
 // it) that passes.
 Decision decide_files(const PredictedModule& module, const std::vector<std::string>& files, Target& target,
                       ModuleStore& store) {
-  Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, ""};
+  Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, "", {}};
   const std::string name = fs::path(module.path).filename().string();
   for (const auto& file : files) {
     auto bytes = read_module_file(file); // a compressed module is found by what it holds
@@ -265,7 +274,10 @@ Decision decide_files(const PredictedModule& module, const std::vector<std::stri
     auto entry = bytes ? entry_of_file(store, name, *bytes, file, why) : std::nullopt;
     if (!bytes) why = take_error(bytes.takeError()).message;
     if (entry) why = refuse(entry->record, entry->binary, file, module, target);
-    if (why.empty()) return {module.path, Decision::Kind::reuse, file, "", module.result.srcversion, entry->binary};
+    if (why.empty()) {
+      return {module.path,   Decision::Kind::reuse, file, "", module.result.srcversion,
+              entry->binary, target.from_package};
+    }
     if (d.reason.empty()) {
       d.file = file;
       d.reason = why;
@@ -277,7 +289,7 @@ Decision decide_files(const PredictedModule& module, const std::vector<std::stri
 
 // The module store alone: the entry whose inputs' key is the target's.
 Decision decide_store(const PredictedModule& module, Target& target, ModuleStore& store) {
-  Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, ""};
+  Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, "", {}};
   auto inputs = target.collector->collect(module.path, target.prediction->make_dir, target.objects, {},
                                           target.prediction->module_dir);
   if (!inputs) {
@@ -306,14 +318,56 @@ Decision decide_store(const PredictedModule& module, Target& target, ModuleStore
   if (d.reason.empty()) {
     d.kind = Decision::Kind::reuse;
     d.bytes = std::move(entry->binary);
+    d.from_package = target.from_package;
   }
   return d;
+}
+
+// --policy=kabi: each reused module's symbols that the target kernel does not export must be exported, with the CRC
+// it holds (when the kernel has CONFIG_MODVERSIONS), by another module of the package reused with it; otherwise it is
+// built, and so, in turn, is every module that counted on its exports.
+void resolve_package_symbols(std::vector<Decision>& decisions, bool modversions, const std::string& release) {
+  std::vector<std::map<std::string, std::optional<std::uint32_t>>> exports(decisions.size());
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    if (decisions[i].kind != Decision::Kind::reuse) continue;
+    auto elf = ElfFile::parse(decisions[i].bytes, decisions[i].file);
+    auto list = elf ? elf->exported_symbols() : llvm::Expected<std::vector<ElfFile::Export>>(elf.takeError());
+    if (!list) {
+      llvm::consumeError(list.takeError()); // its exports unknown: no other module can count on them
+      continue;
+    }
+    for (auto& e : *list)
+      exports[i][e.name] = e.crc;
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t i = 0; i < decisions.size(); ++i) {
+      Decision& d = decisions[i];
+      if (d.kind != Decision::Kind::reuse) continue;
+      for (const auto& needed : d.from_package) {
+        bool found = false;
+        for (std::size_t j = 0; j < decisions.size() && !found; ++j) {
+          if (j == i || decisions[j].kind != Decision::Kind::reuse) continue;
+          auto e = exports[j].find(needed.name);
+          found = e != exports[j].end() && (!modversions || e->second == needed.crc);
+        }
+        if (found) continue;
+        d.kind = Decision::Kind::build;
+        d.reason = "symbol " + needed.name + ": " + release + " does not export it, and no module of this package " +
+                   "reused with it exports it" +
+                   (modversions ? " with CRC " + llvm::formatv("{0:x8}", needed.crc).str() : std::string());
+        d.bytes.clear();
+        changed = true;
+        break;
+      }
+    }
+  }
 }
 
 // --policy=kabi, the module store alone: the newest entry of the module that passes (the kernel's headers may differ,
 // so no key finds it).
 Decision decide_store_kabi(const PredictedModule& module, Target& target, ModuleStore& store) {
-  Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, ""};
+  Decision d{module.path, Decision::Kind::build, "", "", module.result.srcversion, "", {}};
   const std::string name = fs::path(module.path).filename().string();
   for (const auto& record : store.records_of(name)) {
     if (record.inputs.module != module.path) continue;
@@ -323,7 +377,10 @@ Decision decide_store_kabi(const PredictedModule& module, Target& target, Module
     const std::string file = (fs::path(store.dir()) / name / key / "module.ko").string();
     const std::string why = entry ? refuse(entry->record, entry->binary, file, module, target)
                                   : "the module store's entry was dropped: " + dropped;
-    if (why.empty()) return {module.path, Decision::Kind::reuse, file, "", module.result.srcversion, entry->binary};
+    if (why.empty()) {
+      return {module.path,   Decision::Kind::reuse, file, "", module.result.srcversion,
+              entry->binary, target.from_package};
+    }
     if (d.reason.empty()) {
       d.file = file;
       d.reason = why;
@@ -446,7 +503,7 @@ int run_reuse(const ReuseCommand& command) {
     Decision d;
     if (module.status == PredictedModule::Status::cannot_predict ||
         module.status == PredictedModule::Status::no_srcversion) {
-      d = {module.path, Decision::Kind::cannot_predict, "", module.reason, "", ""};
+      d = {module.path, Decision::Kind::cannot_predict, "", module.reason, "", "", {}};
       status = worse_status(status, exit_cannot_predict);
     } else {
       Target target{&*prediction, &collector, target_objects(*prediction, module), command.policy, &kabi};
@@ -459,6 +516,11 @@ int run_reuse(const ReuseCommand& command) {
       if (d.kind != Decision::Kind::reuse) status = worse_status(status, exit_differs);
     }
     decisions.push_back(std::move(d));
+  }
+  if (command.policy == ReusePolicy::kabi) {
+    resolve_package_symbols(decisions, collector.modversions(), prediction->release);
+    for (const auto& d : decisions)
+      if (d.kind == Decision::Kind::build) status = worse_status(status, exit_differs);
   }
   if (command.place && status == exit_ok) status = place_all(decisions, prediction->module_dir);
   print(decisions, command, *prediction, status);

@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -205,4 +207,38 @@ TEST(InstalledModule, ASignatureLongerThanTheFileIsNotTakenOff) {
   damaged[damaged.size() - 28 - 4] = '\x7f'; // sig_len's high byte: about 2 GiB
   EXPECT_EQ(without_signature(damaged), damaged);
   EXPECT_EQ(without_signature("~Module signature appended~\n"), "~Module signature appended~\n");
+}
+
+// What a module exports, with each symbol's CRC, against the kernel's own Module.symvers (the seeds are modules of
+// Debian's 6.12.111, whose Module.symvers lists every export of its modules with the module's path).
+TEST(ModuleElf, ExportsAreWhatTheKernelsModuleSymversSays) {
+  const std::string symvers = "/lib/modules/6.12.111+deb12-amd64/build/Module.symvers";
+  std::ifstream in(symvers);
+  ASSERT_TRUE(in) << symvers << " is missing: scripts/install-deps.sh installs linux-headers-6.12.111+deb12-amd64";
+  std::map<std::string, std::string> expected; // name -> "0x<crc>", of iTCO_vendor_support's exports
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream fields(line);
+    std::string crc, name, module;
+    fields >> crc >> name >> module;
+    if (module == "drivers/watchdog/iTCO_vendor_support") expected[name] = crc;
+  }
+  ASSERT_EQ(expected.size(), 4u) << symvers;
+  const std::string ko = k_modinfo_seeds + "iTCO_vendor_support.ko";
+  auto bytes = read_module_file(ko);
+  ASSERT_TRUE(static_cast<bool>(bytes));
+  auto exports = parse(*bytes, ko).exported_symbols();
+  ASSERT_TRUE(static_cast<bool>(exports));
+  std::map<std::string, std::string> ours;
+  for (const auto& e : *exports) {
+    ASSERT_TRUE(e.crc.has_value()) << e.name;
+    char crc[16];
+    std::snprintf(crc, sizeof crc, "0x%08x", *e.crc);
+    ours[e.name] = crc;
+  }
+  EXPECT_EQ(ours, expected);
+  auto none = read_module_file(k_modinfo_seeds + "nhc_hop.ko");
+  ASSERT_TRUE(static_cast<bool>(none));
+  auto nothing = parse(*none, "nhc_hop.ko").exported_symbols();
+  ASSERT_TRUE(static_cast<bool>(nothing));
+  EXPECT_TRUE(nothing->empty()) << "nhc_hop exports nothing in Module.symvers";
 }
