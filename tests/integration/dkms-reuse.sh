@@ -23,20 +23,25 @@
 #     (Kbuild named: a module's makefiles are part of the record);
 #  8. our hook run twice at once and killed at staggered moments: the override is whole or absent; the twin's
 #     dkms autoinstall (with dkms-make placing from the store) killed at staggered moments: the module file in DKMS's
-#     build directory is absent or a stored one, whole, and the next autoinstall installs the stored module (from a
-#     store it still trusts) without compiling;
+#     build directory is absent, or a stored one whole (or what DKMS's strip -g and signing made of it), and the next
+#     autoinstall installs the stored module (from a store it still trusts) without compiling;
 #  9. srcversion-predict-dkms status: reused for <kernel> (step 8's build came from step 2's record), not-built for
-#     <other>; then the twin's DKMS build removed and a weak-updates link to the module DKMS installed for <kernel> (stripped and signed as DKMS
-#     installs it) put in each kernel's /lib/modules/<k>/weak-updates, as RHEL's weak-modules does: weak (passes
-#     --policy=kabi) for the twin, stale for <other> naming a symbol's CRC (exit 1); no DKMS tree file changed;
+#     <other>; then the twin's DKMS build removed and a weak-updates link to the module DKMS installed for <kernel>
+#     (stripped and signed as DKMS installs it) put in each kernel's /lib/modules/<k>/weak-updates, as RHEL's
+#     weak-modules does: weak (passes --policy=kabi) for the twin, stale for <other> naming a symbol's CRC (exit 1);
+#     no DKMS tree file changed;
 # 10. disable removes only our override.
 # Needs root: it writes /etc/dkms/<module>.conf, /etc/dkms/framework.conf.d/<module>.conf (pointing DKMS's own hooks
 # at the test's DKMS and source trees) and /lib/modules/<twin>/, and dkms installs into
 # /lib/modules/<kernel>/updates/dkms (all removed at exit).
-# usage: dkms-reuse.sh <binary> <kernel-release> <other-kernel-release>
+# With a fourth argument, "upstream" (scripts/fetch-dkms-upstream.sh fetches and unpacks upstream DKMS 3.2.2 as sid
+# packages it) or the unpacked root of another DKMS package, every dkms command runs that DKMS's script (a `dkms`
+# first on PATH), and the hook chains run its own hooks (its postinst.d/dkms and header_postinst.d/dkms, which hand
+# over to the system's dkms_autoinstaller and so to `dkms` on PATH; its install.d/40-dkms.install).
+# usage: dkms-reuse.sh <binary> <kernel-release> <other-kernel-release> [upstream|<dkms-root>]
 . "$(dirname "$0")/lib.sh"
-[ $# -eq 3 ] || usage 25
-bin=$1 rel=$2 other=$3
+[ $# -eq 3 ] || [ $# -eq 4 ] || usage 25
+bin=$1 rel=$2 other=$3 dkms_root=${4:-}
 need_binary "$bin"
 need_kernel "$rel"
 need_kernel "$other"
@@ -47,7 +52,18 @@ need_binary "$hook" "missing (built beside the binary from dkms/srcversion-predi
 kernel_hook=$(dirname "$bin")/kernel-hook
 need_binary "$kernel_hook" "missing (built beside the binary from dkms/kernel-hook.sh.in)"
 need_tools 'is not installed (scripts/install-deps.sh installs it)' run-parts kernel-install
-for h in /etc/kernel/postinst.d/dkms /etc/kernel/header_postinst.d/dkms /etc/kernel/install.d/dkms; do
+# DKMS's own hook in each chain.
+dkms_hook_postinst=/etc/kernel/postinst.d/dkms dkms_hook_header=/etc/kernel/header_postinst.d/dkms
+dkms_hook_install=/etc/kernel/install.d/dkms
+if [ "$dkms_root" = upstream ]; then
+  dkms_root=$("$root/scripts/fetch-dkms-upstream.sh") || fail "scripts/fetch-dkms-upstream.sh failed"
+fi
+if [ -n "$dkms_root" ]; then
+  [ -x "$dkms_root/usr/sbin/dkms" ] || missing "$dkms_root/usr/sbin/dkms (scripts/fetch-dkms-upstream.sh fetches it)"
+  dkms_hook_postinst=$dkms_root/etc/kernel/postinst.d/dkms dkms_hook_header=$dkms_root/etc/kernel/header_postinst.d/dkms
+  dkms_hook_install=$dkms_root/usr/lib/kernel/install.d/40-dkms.install
+fi
+for h in "$dkms_hook_postinst" "$dkms_hook_header" "$dkms_hook_install"; do
   [ -x "$h" ] || missing "$h (DKMS's own kernel hook) is missing: reinstall the dkms package"
 done
 
@@ -80,7 +96,17 @@ for cc in gcc-12 x86_64-linux-gnu-gcc-12; do
   chmod +x "$work/spy/$cc"
 done
 PATH=$work/spy:$(dirname "$bin"):$PATH
+if [ -n "$dkms_root" ]; then
+  mkdir -p "$work/dkms-bin"
+  printf '#!/bin/sh\nexec %s "$@"\n' "$dkms_root/usr/sbin/dkms" >"$work/dkms-bin/dkms"
+  chmod +x "$work/dkms-bin/dkms"
+  PATH=$work/dkms-bin:$PATH
+fi
 export PATH
+echo "$me: $(dkms --version) ($(command -v dkms))"
+# The first line of make.log tells which DKMS built (3.0.10 names none).
+log_head='DKMS make.log for'
+[ -z "$dkms_root" ] || log_head="DKMS ($(dkms --version)) make.log for"
 build_dir=$tree/$name/$version/build
 # compiled <what>: some object of the package was compiled since the log was cleared; not_compiled <what>: none was.
 package_compiles() { grep -c -- "-c -o $build_dir/" "$work/compiles.log" 2>/dev/null; }
@@ -155,11 +181,12 @@ for chain in postinst.d header_postinst.d kernel-install; do
   case $chain in
     kernel-install)
       cp "$kernel_hook" "$work/$chain/39-srcversion-predict.install"
-      KERNEL_INSTALL_PLUGINS="$work/$chain/39-srcversion-predict.install /etc/kernel/install.d/dkms" \
+      KERNEL_INSTALL_PLUGINS="$work/$chain/39-srcversion-predict.install $dkms_hook_install" \
         kernel-install add "$twin_rel" "$work/vmlinuz-$twin_rel" >"$work/dkms.out" 2>&1 ;;
     *)
       cp "$kernel_hook" "$work/$chain/00-srcversion-predict"
-      ln -sf "/etc/kernel/$chain/dkms" "$work/$chain/dkms"
+      if [ "$chain" = postinst.d ]; then h=$dkms_hook_postinst; else h=$dkms_hook_header; fi
+      ln -sf "$h" "$work/$chain/dkms"
       run-parts --report --exit-on-error --arg="$twin_rel" --arg="$work/vmlinuz-$twin_rel" "$work/$chain" \
         >"$work/dkms.out" 2>&1 ;;
   esac || { cat "$work/dkms.out" >&2; fail "$chain for the twin failed"; }
@@ -169,6 +196,7 @@ for chain in postinst.d header_postinst.d kernel-install; do
   installed_for "$twin_rel"
   make_log "$twin_rel" | grep -q "^subobj reuse $store/subobj/" ||
     { make_log "$twin_rel" >&2; fail "$chain: the twin's make.log does not say where the module came from"; }
+  make_log "$twin_rel" | grep -q "^$log_head" || { make_log "$twin_rel" >&2; fail "$chain: not built by $log_head"; }
   [ "$(modinfo -F srcversion "/lib/modules/$twin_rel/updates/dkms/subobj.ko"*)" = "$built_srcversion" ] ||
     fail "$chain: the module installed for the twin is not the build's"
 done
@@ -253,16 +281,36 @@ package
 dkms_do add
 dkms_do install -k "$rel" --no-depmod
 built_srcversion=$(modinfo -F srcversion "$tree/$name/$version/$rel/$(uname -m)/module/subobj.ko"*)
+# whole_or_dkms_processed <file>: the file is a stored binary, or what DKMS makes of one after the build (strip -g in
+# place, a signature appended): its signature taken off (by the kernel's layout: the marker, a 12-byte record whose
+# last 4 bytes are the signature's length), it equals a stored binary or strip -g of one.
+whole_or_dkms_processed() {
+  local stored
+  python3 - "$1" "$work/unsigned.ko" <<'PY' || return 1
+import sys
+b = open(sys.argv[1], 'rb').read()
+m = b"~Module signature appended~\n"
+if b.endswith(m):
+    rec = len(b) - len(m) - 12
+    b = b[:rec - (b[rec + 3] + b[rec + 4] + int.from_bytes(b[rec + 8:rec + 12], 'big'))]
+open(sys.argv[2], 'wb').write(b)
+PY
+  for stored in "$store"/subobj/*/module.ko; do
+    cmp -s "$work/unsigned.ko" "$stored" && return 0
+    strip -g -o "$work/stripped.ko" "$stored" && cmp -s "$work/unsigned.ko" "$work/stripped.ko" && return 0
+  done
+  return 1
+}
 for delay in 0.5 1 1.5 2 2.5; do
   dkms remove -m "$name" -v "$version" -k "$twin_rel" --dkmstree "$tree" --sourcetree "$src" >/dev/null 2>&1
   setsid dkms autoinstall -k "$twin_rel" --dkmstree "$tree" --sourcetree "$src" >/dev/null 2>&1 & pid=$!
   sleep "$delay"
   kill -9 -- "-$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  placed=$build_dir/subobj.ko whole=''
+  placed=$build_dir/subobj.ko
   if [ -e "$placed" ]; then
-    for stored in "$store"/subobj/*/module.ko; do cmp -s "$placed" "$stored" && whole=1; done
-    [ -n "$whole" ] || fail "the twin's autoinstall killed at ${delay}s left a module file that no stored one equals"
+    whole_or_dkms_processed "$placed" ||
+      fail "the twin's autoinstall killed at ${delay}s left a module file neither stored nor stripped or signed from one"
   fi
 done
 clear_log
@@ -271,6 +319,12 @@ dkms autoinstall -k "$twin_rel" --dkmstree "$tree" --sourcetree "$src" >"$work/d
   { cat "$work/dkms.out" >&2; fail "dkms autoinstall for the twin after the kills failed"; }
 not_compiled "dkms autoinstall for the twin after the kills"
 installed_for "$twin_rel"
+# The check above, against what it must tell apart: the module DKMS kept for the twin (stripped, and signed where
+# DKMS signs) passes; the same cut short does not.
+kept=$(ls "$tree/$name/$version/$twin_rel/$(uname -m)/module/subobj.ko"*)
+whole_or_dkms_processed "$kept" || fail "DKMS's own $kept is not recognised as processed from a stored module"
+head -c -100 "$kept" >"$work/cut.ko"
+! whole_or_dkms_processed "$work/cut.ko" || fail "a module file cut short is taken as whole"
 [ "$(modinfo -F srcversion "/lib/modules/$twin_rel/updates/dkms/subobj.ko"*)" = "$built_srcversion" ] ||
   fail "after the kills, the module installed for the twin is not the build's"
 rm -f "$framework"
