@@ -25,7 +25,7 @@
 # symbol it needs has its CRC in the kernel's Module.symvers), stale (such a weak-updates module that does not pass:
 # the reason is reuse's), cannot-predict, or not-built. A weak module is judged where DKMS builds the package
 # ($dkms_tree/<module>/<version>/build, the path its record holds), in a private mount namespace (unshare, as root)
-# over which a copy of the sources is mounted: nothing of DKMS's tree is written. Exit 1 when some module is stale,
+# in which a copy of the sources is mounted there: nothing of DKMS's tree is written. Exit 1 when some module is stale,
 # else 0; 2 on bad usage.
 set -u
 mark="# srcversion-predict dkms override 1: written by srcversion-predict-dkms enable, removed by its disable"
@@ -88,11 +88,21 @@ judge_weak() {
   fi
   local args=(reuse "--policy=$policy")
   [ -n "$store" ] && args+=(--store "$store")
-  # In a mount namespace of its own, a tmpfs over $tree/<module>/<version> holding build/, a copy of the sources.
+  # In a mount namespace of its own: a tmpfs on an empty directory of ours holding build/, a copy of the sources
+  # (copied first: they may lie under $tree/<module>/<version>), then bound over $tree/<module>/<version>. Both
+  # mounts end with the namespace; the empty directory is removed after.
+  local scratch line
+  scratch=$(mktemp -d "${TMPDIR:-/tmp}/srcversion-predict-status.XXXXXX") || {
+    echo "cannot-predict cannot make a temporary directory"
+    return
+  }
   # shellcheck disable=SC2016 # the inner shell's own arguments
-  unshare --mount --propagation private -- sh -c '
-    mount -t tmpfs srcversion-predict "$1" && mkdir "$1/build" && cp -a "$2/." "$1/build/" && cd "$1/build" || exit 2
-    shift 4; exec "$@"' sh "$tree/$1/$2" "$source" _ _ "$bin" "${args[@]}" . "$3" "$4" 2>&1 | tail -n 1
+  line=$(unshare --mount --propagation private -- sh -c '
+    mount -t tmpfs srcversion-predict "$1" && mkdir "$1/build" && cp -a "$2/." "$1/build/" &&
+      mount --bind "$1" "$3" && cd "$3/build" || { echo "cannot-predict cannot mount a copy of $2 at $3"; exit 2; }
+    shift 3; exec "$@"' sh "$scratch" "$source" "$tree/$1/$2" "$bin" "${args[@]}" . "$3" "$4" 2>&1 | tail -n 1)
+  rmdir "$scratch"
+  echo "$line"
 }
 status() {
   local arch any_stale='' m v k name names file line state

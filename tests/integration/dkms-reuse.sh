@@ -354,6 +354,7 @@ status_says "$twin_rel" "weak /lib/modules/$twin_rel/weak-updates/subobj\.ko.* -
   "weak for the twin"
 status_says "$other" "stale .*symbol .*: CRC .* in ${other//+/\\+}'s Module.symvers" "stale for $other, naming a symbol's CRC"
 [ "$(find "$tree" -printf '%p %s %T@\n' | sort | sha256sum)" = "$before" ] || fail "status changed the DKMS tree"
+[ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'srcversion-predict-status.*')" ] || fail "status left its directory"
 rm -rf "/lib/modules/$other/weak-updates" "$work/made-weak-$other"
 
 # 10. disable.
