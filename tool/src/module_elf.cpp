@@ -131,15 +131,15 @@ llvm::Expected<std::vector<std::string>> ElfFile::undefined_symbols() const {
 }
 
 llvm::Expected<std::vector<ElfFile::Export>> ElfFile::exported_symbols() const {
-  constexpr std::string_view ksymtab = "__ksymtab_", crc = "__crc_";
-  constexpr std::uint16_t shn_abs = 0xfff1;
+  constexpr std::string_view k_ksymtab = "__ksymtab_", k_crc = "__crc_";
+  constexpr std::uint16_t k_shn_abs = 0xfff1;
   std::map<std::string, std::optional<std::uint32_t>> exports;
   std::map<std::string, std::pair<std::uint16_t, std::uint64_t>> crcs;
   if (auto err = for_each_symbol([&](std::string_view name, std::uint16_t shndx, std::uint64_t value) {
         if (shndx == 0) return;
-        if (name.substr(0, ksymtab.size()) == ksymtab)
-          exports.emplace(std::string(name.substr(ksymtab.size())), std::nullopt);
-        if (name.substr(0, crc.size()) == crc) crcs[std::string(name.substr(crc.size()))] = {shndx, value};
+        if (name.substr(0, k_ksymtab.size()) == k_ksymtab)
+          exports.emplace(std::string(name.substr(k_ksymtab.size())), std::nullopt);
+        if (name.substr(0, k_crc.size()) == k_crc) crcs[std::string(name.substr(k_crc.size()))] = {shndx, value};
       }))
     return err;
   std::vector<Export> out;
@@ -147,7 +147,7 @@ llvm::Expected<std::vector<ElfFile::Export>> ElfFile::exported_symbols() const {
     auto c = crcs.find(name);
     if (c != crcs.end()) {
       const auto [shndx, at] = c->second;
-      if (shndx == shn_abs) {
+      if (shndx == k_shn_abs) {
         value = static_cast<std::uint32_t>(at);
       } else {
         if (shndx >= m_sections.size()) return bad("the CRC of " + name + " lies in no section");
