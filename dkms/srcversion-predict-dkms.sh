@@ -195,7 +195,9 @@ for m in "${modules[@]}"; do
   # that was killed (its pid gone) is removed here.
   for t in "$conf_dir/.$m.conf.srcversion-predict."*; do
     [ -e "$t" ] || continue
-    kill -0 "${t##*.}" 2>/dev/null || rm -f "$t"
+    pid=${t##*.}
+    case $pid in '' | *[!0-9]*) continue ;; esac # not a name of ours
+    [ -e "/proc/$pid" ] || rm -f "$t"
   done
   tmp=$conf_dir/.$m.conf.srcversion-predict.$$
   if mkdir -p "$conf_dir" && override >"$tmp" && chmod 644 "$tmp" && mv -f "$tmp" "$f"; then

@@ -21,7 +21,8 @@
 #  6. the same upgrade with sub/s.h changed (srcversion unchanged, code changed): dkms builds;
 #  7. a Kbuild line that adds a flag for the twin's release only: built for the twin (the flag named) and for <kernel>
 #     (Kbuild named: a module's makefiles are part of the record);
-#  8. our hook run twice at once and killed at staggered moments: the override is whole or absent; the twin's
+#  8. our hook run twice at once and killed at staggered moments: the override is whole or absent, and files beside
+#     it that are not its temporaries stay; the twin's
 #     dkms autoinstall (with dkms-make placing from the store) killed at staggered moments: the module file in DKMS's
 #     build directory is absent, or a stored one whole (or what DKMS's strip -g and signing made of it), and the next
 #     autoinstall installs the stored module (from a store it still trusts) without compiling;
@@ -81,7 +82,7 @@ cleanup() {
   dkms remove -m "$name" -v "$version" --all --dkmstree "$tree" --sourcetree "$src" >/dev/null 2>&1
   for k in "$rel" "$other" "$twin_rel"; do rm -f "/lib/modules/$k/updates/dkms/subobj.ko"*; done
   for k in "$rel" "$other"; do [ ! -e "$work/made-weak-$k" ] || rm -rf "/lib/modules/$k/weak-updates"; done
-  rm -f "/etc/dkms/$name.conf" "$framework"
+  rm -f "/etc/dkms/$name.conf" "$framework" "/etc/dkms/.$name.conf".*
   rm -rf "/lib/modules/$twin_rel"
   remove_work
 }
@@ -264,6 +265,9 @@ for delay in 0 0.01 0.02 0.04 0.08; do
   wait "$h1" "$h2" 2>/dev/null
   [ "$(cat "/etc/dkms/$name.conf")" = "$want" ] || fail "two kernel hooks, one killed after ${delay}s: the override"
 done
+# Beside the override, files the hook must never remove: a live writer's (this shell's), no pid, another name.
+hook_not_ours=(".$name.conf.srcversion-predict.$$" ".$name.conf.srcversion-predict.x1" ".$name.conf.keep")
+for f in "${hook_not_ours[@]}"; do echo "not the tool's" >"/etc/dkms/$f"; done
 for delay in 0 0.005 0.01 0.02; do
   rm -f "/etc/dkms/$name.conf"
   "$kernel_hook" "$twin_rel" & h1=$!
@@ -275,6 +279,10 @@ for delay in 0 0.005 0.01 0.02; do
 done
 "$kernel_hook" "$twin_rel"
 [ "$(cat "/etc/dkms/$name.conf")" = "$want" ] || fail "the kernel hook after the kills: the override"
+for f in "${hook_not_ours[@]}"; do
+  [ "$(cat "/etc/dkms/$f" 2>/dev/null)" = "not the tool's" ] || fail "the hook removed or changed /etc/dkms/$f"
+  rm -f "/etc/dkms/$f"
+done
 [ -z "$(find /etc/dkms -maxdepth 1 -name ".$name.conf.*")" ] || fail "a killed hook's temporary was left in /etc/dkms"
 dkms_do remove --all
 package

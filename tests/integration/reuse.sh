@@ -24,7 +24,8 @@
 #     naming it; the twin's flag of step 6: built, naming the command's own words;
 # 10. reuse --place killed at staggered moments, then two at once, into the built directory (its module file
 #     removed): the module file is absent or whole (the stored bytes) after every kill, no temporary of ours is left
-#     once a run finishes, exactly one of the two concurrent runs places it, and a file there is never replaced;
+#     once a run finishes (and files beside it that are not its temporaries stay), exactly one of the two concurrent
+#     runs places it, and a file there is never replaced;
 # 11. --policy=kabi, a package of two modules (pair_user calls pair_provided, which pair_provider exports, its
 #     prototype taking a long where the kernel's configuration defines CONFIG_SRCVP_PAIR_LONG): built for <kernel>
 #     (A) and, with the twin's autoconf.h defining it, for the twin (B), whose CRC of pair_provided differs: for the
@@ -230,6 +231,11 @@ stored=$(awk '{print $3}' "$work/out")
 whole_or_absent() {
   [ ! -e "$p/subobj.ko" ] || cmp -s "$p/subobj.ko" "$stored" || fail "$1: $p/subobj.ko is not the stored file"
 }
+# Beside it, files --place must never remove: like its temporaries, but with a live writer (this shell), no pid, or
+# another module's name.
+not_ours=("subobj.ko.srcversion-predict.$$.tmp" "subobj.ko.srcversion-predict.x1.tmp" "subobj.ko.srcversion-predict.tmp"
+  "other.ko.srcversion-predict.999999999.tmp" "subobj.ko.srcversion-predict.999999999.keep")
+for f in "${not_ours[@]}"; do echo "not the tool's" >"$p/$f"; done
 for delay in 0.05 0.1 0.15 0.2 0.3 0.4 0.6 0.8; do
   rm -f "$p/subobj.ko"
   "$bin" reuse --place --store "$store" "$p" "$rel" >/dev/null 2>&1 &
@@ -242,6 +248,10 @@ done
 rm -f "$p/subobj.ko"
 expect 0 "reuse --place after the kills" "$bin" reuse --place --store "$store" "$p" "$rel"
 cmp -s "$p/subobj.ko" "$stored" || fail "reuse --place did not place the stored file"
+for f in "${not_ours[@]}"; do
+  [ "$(cat "$p/$f" 2>/dev/null)" = "not the tool's" ] || fail "--place removed or changed $f, which it did not make"
+  rm -f "${p:?}/$f"
+done
 [ -z "$(find "$p" -name '*.srcversion-predict.*')" ] || fail "a killed --place left a temporary file behind"
 rm -f "$p/subobj.ko"
 "$bin" reuse --place --store "$store" "$p" "$rel" >"$work/p1" 2>&1 & p1=$!

@@ -3,10 +3,10 @@
 #include <srcver/base/error.hpp>
 #include <srcver/base/process.hpp>
 #include <srcver/base/scratch.hpp>
+#include <srcver/tool/module_file.hpp>
 
 #include <cstdint>
 #include <fstream>
-#include <sstream>
 #include <string_view>
 
 namespace srcver::tool {
@@ -56,10 +56,9 @@ llvm::Expected<bool> is_installed_form(const std::string& installed, const std::
   if (run->exit_status != 0) {
     return make_error(ErrorCategory::io, "strip -g failed: " + run->err, in);
   }
-  std::ifstream f(out, std::ios::binary);
-  std::ostringstream stripped;
-  stripped << f.rdbuf();
-  return module == stripped.str();
+  auto stripped = read_module_file(out);
+  if (!stripped) return stripped.takeError();
+  return module == *stripped;
 }
 
 } // namespace srcver::tool
